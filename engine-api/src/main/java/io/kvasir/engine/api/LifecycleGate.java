@@ -1,6 +1,7 @@
 package io.kvasir.engine.api;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -11,17 +12,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * same for a bounded time without closing, for work that needs no concurrent users (LMDB growing
  * its memory map).
  *
- * <p>Entering is one uncontended lock acquisition, cheap next to a native call, and entries may
- * be released by a different thread than took them (a snapshot closed elsewhere).
+ * <p>Entering and leaving are one atomic add each: the gate sits on every iterator step, where a
+ * lock would cost as much as the native call it guards. The lock below is taken only when a flag
+ * is set. Entries may be released by a different thread than took them (a snapshot closed
+ * elsewhere).
  */
 public final class LifecycleGate {
+    private static final long CLOSED = 1L << 62;
+    private static final long EXCLUSIVE = 1L << 61;
+    private static final long FLAGS = CLOSED | EXCLUSIVE;
+    private static final long COUNT = EXCLUSIVE - 1;
+
     private final String owner;
+    /** Flags in the high bits, entries in flight in the low bits. */
+    private final AtomicLong state = new AtomicLong();
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition idle = lock.newCondition();
-    private final Condition reopened = lock.newCondition();
-    private int active;
-    private boolean exclusive;
-    private boolean closed;
+    private final Condition changed = lock.newCondition();
 
     public LifecycleGate(String owner) {
         this.owner = owner;
@@ -29,41 +35,56 @@ public final class LifecycleGate {
 
     /** Enters, or fails with CLOSED. Waits while exclusive work runs. */
     public void enter() {
+        long previous = state.getAndIncrement();
+        if ((previous & FLAGS) == 0) {
+            return;
+        }
+        exit();
+        enterSlowly();
+    }
+
+    private void enterSlowly() {
         lock.lock();
         try {
-            while (exclusive && !closed) {
-                reopened.awaitUninterruptibly();
+            while (true) {
+                long s = state.get();
+                if ((s & CLOSED) != 0) {
+                    throw EngineException.closed(owner);
+                }
+                if ((s & EXCLUSIVE) == 0 && state.compareAndSet(s, s + 1)) {
+                    return;
+                }
+                if ((s & EXCLUSIVE) != 0) {
+                    changed.awaitUninterruptibly();
+                }
             }
-            if (closed) {
-                throw EngineException.closed(owner);
-            }
-            active++;
         } finally {
             lock.unlock();
         }
     }
 
     public void exit() {
+        long now = state.decrementAndGet();
+        if ((now & COUNT) == COUNT) {
+            state.incrementAndGet();
+            throw new IllegalStateException(owner + ": gate exited more often than entered");
+        }
+        if ((now & FLAGS) != 0 && (now & COUNT) == 0) {
+            signal();
+        }
+    }
+
+    private void signal() {
         lock.lock();
         try {
-            if (active <= 0) {
-                throw new IllegalStateException(owner + ": gate exited more often than entered");
-            }
-            if (--active == 0) {
-                idle.signalAll();
-            }
+            changed.signalAll();
         } finally {
             lock.unlock();
         }
     }
 
     public boolean isClosed() {
-        lock.lock();
-        try {
-            return closed;
-        } finally {
-            lock.unlock();
-        }
+        return (state.get() & CLOSED) != 0;
     }
 
     /**
@@ -73,13 +94,16 @@ public final class LifecycleGate {
     public boolean close() {
         lock.lock();
         try {
-            if (closed) {
-                return false;
-            }
-            closed = true;
-            reopened.signalAll();
-            while (active > 0) {
-                idle.awaitUninterruptibly();
+            long s;
+            do {
+                s = state.get();
+                if ((s & CLOSED) != 0) {
+                    return false;
+                }
+            } while (!state.compareAndSet(s, s | CLOSED));
+            changed.signalAll();
+            while ((state.get() & COUNT) != 0) {
+                changed.awaitUninterruptibly();
             }
             return true;
         } finally {
@@ -97,26 +121,30 @@ public final class LifecycleGate {
     public boolean runExclusive(long timeoutMillis, Runnable work) {
         lock.lock();
         try {
-            while (exclusive && !closed) {
-                reopened.awaitUninterruptibly();
-            }
-            if (closed) {
-                throw EngineException.closed(owner);
-            }
-            exclusive = true;
+            long s;
+            do {
+                s = state.get();
+                if ((s & CLOSED) != 0) {
+                    throw EngineException.closed(owner);
+                }
+                if ((s & EXCLUSIVE) != 0) {
+                    changed.awaitUninterruptibly();
+                    s = -1;
+                }
+            } while (s < 0 || !state.compareAndSet(s, s | EXCLUSIVE));
             try {
                 long remaining = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-                while (active > 0) {
+                while ((state.get() & COUNT) != 0) {
                     if (remaining <= 0) {
                         return false;
                     }
-                    remaining = idle.awaitNanos(remaining);
+                    remaining = changed.awaitNanos(remaining);
                 }
                 work.run();
                 return true;
             } finally {
-                exclusive = false;
-                reopened.signalAll();
+                state.getAndUpdate(v -> v & ~EXCLUSIVE);
+                changed.signalAll();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,0 +1,145 @@
+package io.kvasir.kernel.status;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValueFactory;
+import io.kvasir.kernel.BundleInfo;
+import io.kvasir.kernel.config.HostPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The node's status HTTP server, for operators and the CLI: {@code GET /status},
+ * {@code /bundles} and {@code /config} (the effective config, as TiKV's /config shows it).
+ * Answers are JSON, rendered by typesafe-config so that the CLI can parse them back with it.
+ */
+public final class StatusServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StatusServer.class);
+    private static final int THREADS = 2;
+
+    /** What the server shows; read afresh on every request. */
+    public interface Source {
+        /** "starting", "running" or "stopping". */
+        String state();
+
+        List<BundleInfo> bundles();
+
+        Config config();
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final Map<String, Supplier<String>> routes = new LinkedHashMap<>();
+
+    private StatusServer(HttpServer server, ExecutorService executor, Source source) {
+        this.server = server;
+        this.executor = executor;
+        routes.put("/status", () -> json(Map.of("state", source.state())));
+        routes.put("/bundles", () -> bundlesJson(source.bundles()));
+        routes.put("/config", () -> source.config().root().render(ConfigRenderOptions.concise()));
+    }
+
+    /**
+     * Binds and starts the server.
+     *
+     * @param key the config key {@code addr} came from, for error messages
+     * @throws io.kvasir.kernel.KernelStartupException naming {@code key} if it cannot listen
+     */
+    public static StatusServer start(HostPort addr, String key, Source source) {
+        InetSocketAddress socketAddress = addr.toBindableAddress(key);
+        HttpServer http;
+        try {
+            http = HttpServer.create(socketAddress, 0);
+        } catch (IOException e) {
+            throw addr.cannotListen(key, e);
+        }
+        ExecutorService executor = Executors.newFixedThreadPool(THREADS, daemonThreads());
+        StatusServer status = new StatusServer(http, executor, source);
+        http.createContext("/", status::handle);
+        http.setExecutor(executor);
+        http.start();
+        return status;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "kvasir-status-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** {"bundles": [...]}: an object at the root, because typesafe-config parses only objects. */
+    static String bundlesJson(List<BundleInfo> bundles) {
+        List<Map<String, Object>> rows = bundles.stream().map(b -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("id", b.id());
+            row.put("symbolic-name", b.symbolicName());
+            row.put("version", b.version());
+            row.put("state", b.state());
+            return row;
+        }).toList();
+        return json(Map.of("bundles", rows));
+    }
+
+    private static String json(Map<String, ?> value) {
+        return ConfigValueFactory.fromAnyRef(value).render(ConfigRenderOptions.concise());
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Supplier<String> route = routes.get(exchange.getRequestURI().getPath());
+            if (route == null) {
+                send(exchange, 404, json(Map.of("error", "not found")));
+            } else if (!"GET".equals(exchange.getRequestMethod())) {
+                exchange.getResponseHeaders().add("Allow", "GET");
+                send(exchange, 405, json(Map.of("error", "method not allowed")));
+            } else {
+                String body;
+                try {
+                    body = route.get();
+                } catch (RuntimeException e) {
+                    // E.g. /bundles while the framework is stopping.
+                    LOG.warn("status request {} failed: {}", exchange.getRequestURI(), e.toString());
+                    send(exchange, 500, json(Map.of("error", String.valueOf(e.getMessage()))));
+                    return;
+                }
+                send(exchange, 200, body);
+            }
+        }
+    }
+
+    private static void send(HttpExchange exchange, int code, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
+        exchange.sendResponseHeaders(code, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
