@@ -47,15 +47,15 @@ public final class Kernel implements AutoCloseable {
 
     private final Builder builder;
     private final Object lifecycle = new Object();
+    // Set once while booting, read by status-server threads and by whoever closes: volatile.
     private volatile String state = "starting";
     private volatile Config config = ConfigFactory.empty();
     private volatile Config operatorConfig = ConfigFactory.empty();
-    private KernelSettings settings;
-    private GrpcServer grpc;
-    private StatusServer status;
-    private EmbeddedFramework framework;
-    private ServiceWhiteboard whiteboard;
-    private String engineInUse = "no engine";
+    private volatile KernelSettings settings;
+    private volatile GrpcServer grpc;
+    private volatile StatusServer status;
+    private volatile EmbeddedFramework framework;
+    private volatile ServiceWhiteboard whiteboard;
     private boolean closed;
 
     private Kernel(Builder builder) {
@@ -82,9 +82,7 @@ public final class Kernel implements AutoCloseable {
         operatorConfig = loader.operatorView(config, references);
         loader.unknownKeyWarnings(references).forEach(LOG::warn);
         List<Bundle> toStart = EngineSelection.bundlesToStart(installed, settings.engine());
-        if (installed.stream().anyMatch(b -> EngineSelection.engineOf(b).isPresent())) {
-            engineInUse = "engine " + settings.engine();
-        }
+        boolean hasEngines = installed.stream().anyMatch(b -> EngineSelection.engineOf(b).isPresent());
 
         BundleContext context = framework.context();
         context.registerService(Config.class, config, null);
@@ -96,7 +94,8 @@ public final class Kernel implements AutoCloseable {
         }
         state = "running";
         LOG.info("Kvasir node started: gRPC on {}, status on {}, {}, {} bundles active",
-                grpcAddress(), statusAddress(), engineInUse, activeBundles());
+                grpcAddress(), statusAddress(), hasEngines ? "engine " + settings.engine() : "no engine",
+                activeBundles());
     }
 
     private Map<String, Object> frameworkProperties() {
@@ -166,6 +165,11 @@ public final class Kernel implements AutoCloseable {
     }
 
     private Bundle requireBundle(String symbolicName) {
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new IllegalStateException("the kernel is closed");
+            }
+        }
         return framework.find(symbolicName)
                 .orElseThrow(() -> new IllegalArgumentException("no bundle named " + symbolicName + " is installed"));
     }

@@ -56,7 +56,8 @@ class KernelLifecycleTest {
         TestBundle.named("engine.b").header("Kvasir-Engine", "b").writeTo(bundles, "engine-b.jar");
         TestBundle.named("plain").writeTo(bundles, "plain.jar");
 
-        try (Kernel kernel = TestKernels.builder(root, "storage.engine", "b").start()) {
+        Kernel kernel = TestKernels.builder(root, "storage.engine", "b").start();
+        try {
             Map<String, String> states = states(kernel);
             assertEquals("ACTIVE", states.get("engine.b"));
             assertTrue(List.of("INSTALLED", "RESOLVED").contains(states.get("engine.a")), states.toString());
@@ -68,8 +69,11 @@ class KernelLifecycleTest {
             assertEquals("ACTIVE", states(kernel).get("engine.a"));
             assertEquals("RESOLVED", states(kernel).get("engine.b"));
             assertThrows(IllegalArgumentException.class, () -> kernel.startBundle("engine.c"));
-            kernel.close(); // and again by try-with-resources: close is idempotent
+        } finally {
+            kernel.close();
         }
+        kernel.close(); // idempotent
+        assertEquals(List.of(), kernel.bundles().stream().filter(b -> b.state().equals("ACTIVE")).toList());
     }
 
     @Test

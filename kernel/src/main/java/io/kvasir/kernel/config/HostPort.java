@@ -71,6 +71,11 @@ public record HostPort(String host, int port) {
                 : String.valueOf(deepest.getMessage());
     }
 
+    /** The same host with another port: how to print an address after port 0 was bound. */
+    public HostPort withPort(int boundPort) {
+        return new HostPort(host, boundPort);
+    }
+
     @Override
     public String toString() {
         return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;

@@ -151,8 +151,12 @@ public final class EmbeddedFramework {
 
     /** The bundle with this symbolic name, the newest if several versions are installed. */
     public Optional<Bundle> find(String symbolicName) {
+        BundleContext context = context();
+        if (context == null) {
+            return Optional.empty();
+        }
         Bundle found = null;
-        for (Bundle b : context().getBundles()) {
+        for (Bundle b : context.getBundles()) {
             if (symbolicName.equals(b.getSymbolicName())
                     && (found == null || b.getVersion().compareTo(found.getVersion()) > 0)) {
                 found = b;
@@ -161,8 +165,13 @@ public final class EmbeddedFramework {
         return Optional.ofNullable(found);
     }
 
+    /** Every installed bundle; once the framework stopped, only the framework itself. */
     public List<BundleInfo> bundles() {
-        return Arrays.stream(context().getBundles()).map(EmbeddedFramework::info).toList();
+        BundleContext context = context();
+        if (context == null) {
+            return List.of(info(framework));
+        }
+        return Arrays.stream(context.getBundles()).map(EmbeddedFramework::info).toList();
     }
 
     static BundleInfo info(Bundle b) {

@@ -33,7 +33,7 @@ public final class StatusServer implements AutoCloseable {
 
     /** What the server shows; read afresh on every request. */
     public interface Source {
-        /** "starting", "running" or "stopping". */
+        /** "starting", "running", "stopping" or "stopped". */
         String state();
 
         List<BundleInfo> bundles();
