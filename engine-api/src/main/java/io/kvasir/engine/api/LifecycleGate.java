@@ -140,6 +140,11 @@ public final class LifecycleGate {
                     }
                     remaining = changed.awaitNanos(remaining);
                 }
+                // close() may have run while this waited: it drains the same entries. Once closed,
+                // the resources the work would touch are being freed.
+                if ((state.get() & CLOSED) != 0) {
+                    throw EngineException.closed(owner);
+                }
                 work.run();
                 return true;
             } finally {

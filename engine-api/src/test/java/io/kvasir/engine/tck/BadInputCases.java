@@ -1,6 +1,7 @@
 package io.kvasir.engine.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.kvasir.engine.api.EngineException.Code;
 import io.kvasir.engine.api.IterOptions;
@@ -92,5 +93,15 @@ abstract class BadInputCases extends EngineCases {
         batch.close();
         reopen();
         assertEquals(Map.of("k", "v"), contents(engine, DEFAULT));
+    }
+
+    @Test
+    void secondOpenOfAnOpenDirectoryFailsAndTheFirstKeepsWorking() {
+        putAll(DEFAULT, "k", "v");
+        assertThrows(io.kvasir.engine.api.EngineException.class, () -> factory().open(engine.path()).close());
+        put(DEFAULT, "k2", "v2");
+        assertEquals(Map.of("k", "v", "k2", "v2"), contents(engine, DEFAULT));
+        reopen();
+        assertEquals(Map.of("k", "v", "k2", "v2"), contents(engine, DEFAULT));
     }
 }
