@@ -43,7 +43,7 @@ class NodeCommandTest {
 
             int exit = node.terminate(60_000);
             assertTrue(exit == 0 || exit == 143, "exit code " + exit + "\n" + node.output());
-            assertTrue(node.output().contains("Kvasir node stopped"), node.output());
+            assertTrue(node.output().contains("Kvasir node stopped"), "exit " + exit + ":\n" + node.output());
             assertFalse(node.output().contains("Exception"), "a clean stop logs no exception:\n" + node.output());
         }
         assertTrue(Files.isDirectory(tmp.resolve("data/rocksdb")), "the engine kept its files in the data directory");

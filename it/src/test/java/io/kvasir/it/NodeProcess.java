@@ -68,7 +68,9 @@ final class NodeProcess implements AutoCloseable {
 
     /** SIGTERM, as a service manager or Ctrl-C would send; returns the exit code. */
     int terminate(long timeoutMillis) throws InterruptedException {
-        process.destroy();
+        // Through the handle: Process.destroy() would also close our end of the output pipe,
+        // losing what the node prints while it shuts down.
+        process.toHandle().destroy();
         return awaitExit(timeoutMillis);
     }
 
