@@ -140,12 +140,20 @@ public final class LmdbEngine implements KvEngine {
                     .setMapSize(options.mapSize())
                     .setMaxDbs(ColumnFamily.values().length)
                     .setMaxReaders(options.maxReaders())
-                    .open(dir.toFile(), EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOMETASYNC);
+                    .open(dir.toFile(), envFlags());
         } catch (RuntimeException e) {
             throw LmdbErrors.wrap("opening the LMDB environment in " + dir, e);
         } finally {
             thread.setContextClassLoader(previous);
         }
+    }
+
+    /**
+     * The environment flags the engine opens LMDB with (see the class comment). Public so that a
+     * raw-lmdbjava benchmark baseline can use exactly the same ones.
+     */
+    public static EnvFlags[] envFlags() {
+        return new EnvFlags[] {EnvFlags.MDB_NOTLS, EnvFlags.MDB_NOMETASYNC};
     }
 
     @Override
@@ -192,11 +200,13 @@ public final class LmdbEngine implements KvEngine {
         Txn<ByteBuffer> txn = null;
         Cursor<ByteBuffer> cursor = null;
         try {
-            txn = env.txnRead();
+            // A pooled transaction: renewing a reset one is much cheaper than beginning one, and
+            // short scans are common. It goes back to the pool while the iterator still holds the gate.
+            txn = readTxns.acquire();
             cursor = dbi(cf).openCursor(txn);
             Txn<ByteBuffer> owned = txn;
             LmdbIterator it = new LmdbIterator(cursor, options, keys, self -> {
-                owned.close();
+                readTxns.release(owned);
                 release(self);
             });
             track(it);

@@ -17,7 +17,10 @@ import org.lmdbjava.GetOp;
  * move that leaves the bounds leaves the iterator invalid, as RocksDB's bounded iterators do.
  *
  * <p>Its own {@link LifecycleGate} makes {@link #close()} from another thread (the engine or
- * snapshot closing) wait for a call in flight, so the cursor is never freed under it.
+ * snapshot closing) wait for a call in flight, so the cursor is never freed under it. Only calls
+ * that touch the cursor pass the gate: {@link #key()} and {@link #valid()} read the key decoded
+ * at the last move, a Java array, which keeps a scan to two gate passes per pair (the move and
+ * the value). The decoded key is handed to the first {@link #key()} call rather than copied again.
  */
 final class LmdbIterator implements EngineIterator {
     private final LifecycleGate gate = new LifecycleGate("lmdb iterator");
@@ -28,6 +31,8 @@ final class LmdbIterator implements EngineIterator {
     private final Consumer<LmdbIterator> onClose;
     /** The current key, or null when not positioned. */
     private byte[] key;
+    /** Whether {@link #key} was already handed out, so the next caller needs a copy. */
+    private boolean keyHandedOut;
 
     /** @param onClose frees what the iterator holds besides its cursor (its transaction, its gate entry) */
     LmdbIterator(Cursor<ByteBuffer> cursor, IterOptions options, LmdbKeys keys, Consumer<LmdbIterator> onClose) {
@@ -118,23 +123,20 @@ final class LmdbIterator implements EngineIterator {
 
     @Override
     public boolean valid() {
-        gate.enter();
-        try {
-            return key != null;
-        } finally {
-            gate.exit();
-        }
+        return key != null && !gate.isClosed();
     }
 
     @Override
     public byte[] key() {
-        gate.enter();
-        try {
-            requireValid("key");
-            return key.clone();
-        } finally {
-            gate.exit();
+        if (gate.isClosed()) {
+            throw EngineException.closed("lmdb iterator");
         }
+        requireValid("key");
+        if (keyHandedOut) {
+            return key.clone();
+        }
+        keyHandedOut = true;
+        return key;
     }
 
     @Override
@@ -188,6 +190,7 @@ final class LmdbIterator implements EngineIterator {
 
     /** Takes the cursor's position after a forward move, checking the upper bound. */
     private boolean settleForward(boolean found) {
+        keyHandedOut = false;
         key = found ? LmdbKeys.decode(cursor.key()) : null;
         if (key != null && upper != null && Keys.compare(key, upper) >= 0) {
             key = null;
@@ -197,6 +200,7 @@ final class LmdbIterator implements EngineIterator {
 
     /** Takes the cursor's position after a backward move, checking the lower bound. */
     private boolean settleBackward(boolean found) {
+        keyHandedOut = false;
         key = found ? LmdbKeys.decode(cursor.key()) : null;
         if (key != null && lower != null && Keys.compare(key, lower) < 0) {
             key = null;

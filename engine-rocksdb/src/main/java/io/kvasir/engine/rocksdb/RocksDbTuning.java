@@ -14,14 +14,15 @@ import org.rocksdb.Options;
  * The native option objects built from {@link RocksDbOptions}, owned together so they are freed
  * together when the engine closes. All column families share one block cache, as in TiKV.
  */
-final class RocksDbTuning implements AutoCloseable {
+// public so that benchmarks can configure a raw baseline identically
+public final class RocksDbTuning implements AutoCloseable {
     private final RocksDbOptions options;
     private final LRUCache blockCache;
     private final BloomFilter bloomFilter;
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
 
-    RocksDbTuning(RocksDbOptions options) {
+    public RocksDbTuning(RocksDbOptions options) {
         this.options = options;
         this.blockCache = new LRUCache(Math.max(options.blockCacheBytes(), 1L << 20));
         this.bloomFilter = new BloomFilter(10, false);
@@ -63,15 +64,15 @@ final class RocksDbTuning implements AutoCloseable {
         return levels;
     }
 
-    RocksDbOptions options() {
+    public RocksDbOptions options() {
         return options;
     }
 
-    DBOptions dbOptions() {
+    public DBOptions dbOptions() {
         return dbOptions;
     }
 
-    ColumnFamilyOptions cfOptions() {
+    public ColumnFamilyOptions cfOptions() {
         return cfOptions;
     }
 
