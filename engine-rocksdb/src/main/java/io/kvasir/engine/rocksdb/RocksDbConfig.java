@@ -8,8 +8,11 @@ import java.nio.file.Path;
  * Reads the engine's settings from the node configuration: {@code storage.data-dir} and the
  * {@code rocksdb.*} keys documented in this bundle's reference.conf. A bad value is reported as a
  * {@link ConfigException.BadValue} naming its key, which the kernel prints as one line.
+ *
+ * <p>Public because engine-titan embeds this package and tunes its LSM tree with the same
+ * {@code rocksdb.*} keys.
  */
-final class RocksDbConfig {
+public final class RocksDbConfig {
 
     private RocksDbConfig() {
     }
@@ -19,7 +22,8 @@ final class RocksDbConfig {
         return Path.of(config.getString("storage.data-dir")).resolve("rocksdb");
     }
 
-    static RocksDbOptions options(Config config) {
+    /** The {@code rocksdb.*} options of {@code config}, which must already hold their defaults. */
+    public static RocksDbOptions options(Config config) {
         long soft = nonNegativeBytes(config, "rocksdb.soft-pending-compaction-bytes-limit");
         long hard = nonNegativeBytes(config, "rocksdb.hard-pending-compaction-bytes-limit");
         if (hard < soft) {

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.rocksdb.AbstractEventListener;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
@@ -71,7 +72,19 @@ public final class RocksDbEngine implements KvEngine {
 
     /** Opens (creating if needed) the engine in {@code path}. */
     public static RocksDbEngine open(Path path, RocksDbOptions options) {
+        return open(path, options, List.of());
+    }
+
+    /**
+     * Opens the engine with RocksDB event listeners installed. engine-titan uses this to sync its
+     * blob files before RocksDB flushes a memtable whose blob indexes point into them; the caller
+     * owns the listeners and closes them after the engine.
+     */
+    public static RocksDbEngine open(Path path, RocksDbOptions options, List<AbstractEventListener> listeners) {
         RocksDbTuning tuning = new RocksDbTuning(options);
+        if (!listeners.isEmpty()) {
+            tuning.dbOptions().setListeners(listeners);
+        }
         try {
             Files.createDirectories(path);
             // RocksDB always has a "default" column family; ours are separate so that their names
