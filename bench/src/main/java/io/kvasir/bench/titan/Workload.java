@@ -113,7 +113,7 @@ final class Workload {
 
     /** Writes {@code fraction} of the keys once, in a random order; {@code round} picks the keys, order and values. */
     private WritePhase write(int round, double fraction) throws InterruptedException {
-        int batchPairs = (int) Math.max(1, Math.min(256, (256 << 10) / valueSize));
+        int batchPairs = Math.max(1, Math.min(256, (256 << 10) / valueSize));
         SplittableRandom random = new SplittableRandom(SEED + round);
         long[] order = shuffled(random);
         long ioBefore = DiskIo.writtenBytes();
