@@ -3,7 +3,7 @@
 # engine-rocksdb in one JVM, for values of 100 B, 1 KiB, 16 KiB and 64 KiB, and writes
 # bench/results/engine-titan.md (figures and the summary against issue 6's targets).
 #
-# Takes about fifteen minutes on a 2-core machine and needs about 5 GiB free under /tmp. Run it while
+# Takes about twelve minutes on a 2-core machine and needs about 6 GiB free under /tmp. Run it while
 # nothing else builds: `flock /tmp/kvasir-mvn.lock bench/run-titan-bench.sh`.
 #
 # Extra arguments go to the driver, e.g. `bench/run-titan-bench.sh --mib 128 --sizes 16384`

@@ -30,6 +30,8 @@ import java.util.stream.Stream;
 public final class TitanBench {
 
     private static final List<String> ENGINES = List.of("rocksdb", "titan");
+    /** Reads alternate between the engines in this many rounds each. */
+    private static final int READ_ROUNDS = 6;
 
     private TitanBench() {
     }
@@ -53,23 +55,15 @@ public final class TitanBench {
         ValuePool pool = new ValuePool(1);
         String started = java.time.Instant.now().toString();
         // Warm the JIT on both engines so that the first measured run is not the slowest.
-        for (String engine : List.of("rocksdb", "titan")) {
-            run(engine, 1024, 32L << 20, pool, 0.5);
-        }
+        runPair(1024, 32L << 20, pool, 0.5, false);
         List<Workload.Result> results = new ArrayList<>();
         for (int size : sizes) {
-            List<List<Workload.Result>> runs = List.of(new ArrayList<>(), new ArrayList<>());
             for (int r = 0; r < repeat; r++) {
-                // Alternate which engine goes first, so neither always inherits the other's writeback.
-                for (int e = 0; e < 2; e++) {
-                    int engine = (e + r) % 2;
-                    Workload.Result result = run(ENGINES.get(engine), size, volumeMib(mib, size) << 20, pool, readSeconds);
-                    System.out.println(result);
-                    runs.get(engine).add(result);
-                }
+                // Alternate which engine writes first, so neither always inherits the other's writeback.
+                List<Workload.Result> pair = runPair(size, volumeMib(mib, size) << 20, pool, readSeconds, r % 2 == 1);
+                pair.forEach(System.out::println);
+                results.addAll(pair);
             }
-            results.addAll(runs.get(0));
-            results.addAll(runs.get(1));
         }
         Files.writeString(out, Report.markdown(results, mib, readSeconds, repeat, started));
         System.out.println("wrote " + out);
@@ -83,18 +77,37 @@ public final class TitanBench {
         return valueSize >= 16 << 10 ? 4 * mib : valueSize >= 1 << 10 ? 2 * mib : mib;
     }
 
-    private static Workload.Result run(String engineName, int valueSize, long bytes, ValuePool pool, double readSeconds)
+    /**
+     * Both engines on fresh stores, open together: the write phases one engine after the other,
+     * then reads in rounds that alternate between them.
+     */
+    private static List<Workload.Result> runPair(int valueSize, long bytes, ValuePool pool, double readSeconds, boolean titanFirst)
             throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory(Path.of("/tmp"), "kvasir-titan-bench-" + engineName + "-");
         long keys = bytes / (Workload.KEY_BYTES + valueSize);
+        List<Path> dirs = new ArrayList<>();
+        List<KvEngine> engines = new ArrayList<>();
         try {
-            Workload.Result result;
-            try (KvEngine engine = open(engineName, dir)) {
-                result = new Workload(engine, dir, valueSize, keys, pool, readSeconds).run();
+            List<Workload> workloads = new ArrayList<>();
+            for (String name : ENGINES) {
+                Path dir = Files.createTempDirectory(Path.of("/tmp"), "kvasir-titan-bench-" + name + "-");
+                dirs.add(dir);
+                KvEngine engine = open(name, dir);
+                engines.add(engine);
+                workloads.add(new Workload(engine, dir, valueSize, keys, pool));
             }
-            return result;
+            List<Workload> order = titanFirst ? List.of(workloads.get(1), workloads.get(0)) : workloads;
+            for (Workload workload : order) {
+                workload.writeAndCollect();
+            }
+            for (int round = 0; round < READ_ROUNDS; round++) {
+                for (int i = 0; i < 2; i++) {
+                    workloads.get((i + round) % 2).readRound(readSeconds / READ_ROUNDS);
+                }
+            }
+            return workloads.stream().map(Workload::result).toList();
         } finally {
-            deleteTree(dir);
+            engines.forEach(KvEngine::close);
+            dirs.forEach(TitanBench::deleteTree);
             // Let the deleted files' writeback settle before the next run measures the disk.
             new ProcessBuilder("sync").inheritIO().start().waitFor();
         }

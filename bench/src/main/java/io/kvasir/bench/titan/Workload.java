@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
 
 /**
  * One engine, one value size: load {@code keys} fresh keys in random order, overwrite a random
- * three quarters of them, run GC (titan), then point reads and scans. Writes are unsynced batches of about 256 KiB
+ * three quarters of them, run GC (titan), then point reads and scans in rounds the driver
+ * interleaves with the other engine's. Writes are unsynced batches of about 256 KiB
  * (at most 256 pairs), as a raftstore applies committed entries. Throughput of a write phase
  * counts the time until the engine has flushed its memtables and finished its compactions, so a
  * write the engine only deferred is not counted as done.
@@ -78,37 +79,60 @@ final class Workload {
     private final int valueSize;
     private final long keys;
     private final ValuePool pool;
-    private final double readSeconds;
+    private final SplittableRandom readRandom = new SplittableRandom(SEED + 3);
+    private final SplittableRandom scanRandom = new SplittableRandom(SEED + 4);
+    private WritePhase load;
+    private WritePhase overwrite;
+    private long spaceAfterLoad;
+    private long spaceAfterOverwrite;
+    private long spaceAfterGc;
+    private double gcSeconds;
+    private long gcDisk;
+    private String gcReport = "-";
+    private long gets;
+    private long getNanos;
+    private long scannedPairs;
+    private long scanNanos;
 
-    Workload(KvEngine engine, Path dir, int valueSize, long keys, ValuePool pool, double readSeconds) {
+    Workload(KvEngine engine, Path dir, int valueSize, long keys, ValuePool pool) {
         this.engine = engine;
         this.dir = dir;
         this.valueSize = valueSize;
         this.keys = keys;
         this.pool = pool;
-        this.readSeconds = readSeconds;
     }
 
-    Result run() throws InterruptedException {
-        WritePhase load = write(1, 1.0);
-        long spaceAfterLoad = DiskIo.spaceUsed(dir);
-        WritePhase overwrite = write(2, OVERWRITTEN);
-        long spaceAfterOverwrite = DiskIo.spaceUsed(dir);
+    /** The write phases: load, overwrite, then GC for titan. */
+    void writeAndCollect() throws InterruptedException {
+        load = write(1, 1.0);
+        spaceAfterLoad = DiskIo.spaceUsed(dir);
+        overwrite = write(2, OVERWRITTEN);
+        spaceAfterOverwrite = DiskIo.spaceUsed(dir);
         long gcStart = System.nanoTime();
         long gcIo = DiskIo.writtenBytes();
-        String gcReport = "-";
         if (engine instanceof TitanEngine titan) {
             GcReport report = titan.gc();
             gcReport = report.filesRewritten() + " files rewritten, " + report.recordsMoved() + " records moved";
             drain();
         }
-        double gcSeconds = (System.nanoTime() - gcStart) / 1e9;
-        long gcDisk = DiskIo.writtenBytes() - gcIo;
-        long spaceAfterGc = DiskIo.spaceUsed(dir);
-        double gets = pointReads();
-        double scanned = scans();
+        gcSeconds = (System.nanoTime() - gcStart) / 1e9;
+        gcDisk = DiskIo.writtenBytes() - gcIo;
+        spaceAfterGc = DiskIo.spaceUsed(dir);
+    }
+
+    /**
+     * One round of point reads, then one of scans, each for {@code seconds}. The driver alternates
+     * rounds between the two engines, so that the machine's slow minutes hit both alike.
+     */
+    void readRound(double seconds) {
+        pointReads(seconds);
+        scans(seconds);
+    }
+
+    Result result() {
         return new Result(engine.name(), valueSize, load, overwrite, keys * (KEY_BYTES + valueSize), spaceAfterLoad,
-                spaceAfterOverwrite, spaceAfterGc, gcSeconds, gcDisk, gcReport, gets, scanned);
+                spaceAfterOverwrite, spaceAfterGc, gcSeconds, gcDisk, gcReport, gets / (getNanos / 1e9),
+                scannedPairs / (scanNanos / 1e9));
     }
 
     /** Writes {@code fraction} of the keys once, in a random order; {@code round} picks the keys, order and values. */
@@ -166,32 +190,31 @@ final class Workload {
         throw new IllegalStateException(engine.name() + " did not finish compacting within 10 minutes");
     }
 
-    private double pointReads() {
-        SplittableRandom random = new SplittableRandom(SEED + 3);
+    private void pointReads(double seconds) {
         byte[] key = new byte[KEY_BYTES];
-        long deadline = System.nanoTime() + (long) (readSeconds * 1e9);
         long start = System.nanoTime();
+        long deadline = start + (long) (seconds * 1e9);
         long done = 0;
         while ((done & 255) != 0 || System.nanoTime() < deadline) {
-            Keys.fill(key, random.nextLong(keys));
+            Keys.fill(key, readRandom.nextLong(keys));
             if (engine.get(CF, key) == null) {
-                throw new IllegalStateException("key " + done + " missing");
+                throw new IllegalStateException(engine.name() + " lost a key");
             }
             done++;
         }
-        return done / ((System.nanoTime() - start) / 1e9);
+        gets += done;
+        getNanos += System.nanoTime() - start;
     }
 
     /** Scans of 100 consecutive pairs from a random key, reading keys and values. */
-    private double scans() {
-        SplittableRandom random = new SplittableRandom(SEED + 4);
+    private void scans(double seconds) {
         byte[] start = new byte[KEY_BYTES];
-        long deadline = System.nanoTime() + (long) (readSeconds * 1e9);
         long begin = System.nanoTime();
+        long deadline = begin + (long) (seconds * 1e9);
         long pairs = 0;
         long sink = 0;
         while (System.nanoTime() < deadline) {
-            random.nextBytes(start);
+            scanRandom.nextBytes(start);
             try (EngineIterator it = engine.newIterator(CF, IterOptions.ALL.withoutFillCache())) {
                 int n = 0;
                 for (boolean ok = it.seek(start); ok && n < 100; ok = it.next()) {
@@ -204,6 +227,7 @@ final class Workload {
         if (sink < 0) {
             throw new AssertionError();
         }
-        return pairs / ((System.nanoTime() - begin) / 1e9);
+        scannedPairs += pairs;
+        scanNanos += System.nanoTime() - begin;
     }
 }
