@@ -53,7 +53,7 @@ final class Distribution {
     private static final List<String> INFRASTRUCTURE = List.of(
             "grpc-", "protobuf-java", "guava-", "failureaccess-", "slf4j-", "config-", "perfmark-",
             "proto-google-common-protos", "error_prone_annotations", "j2objc", "jsr305", "animal-sniffer",
-            "gson-", "checker-qual", "jspecify",
+            "gson-", "checker-qual", "jspecify", "prometheus-metrics-",
             // Hosted by the test rather than installed as a bundle; see EngineSwapTest.
             "kvasir-engine-api", "engine-api");
 }

@@ -9,12 +9,14 @@ import io.kvasir.kernel.config.KernelSettings;
 import io.kvasir.kernel.felix.BundleFailures;
 import io.kvasir.kernel.felix.BundleReferences;
 import io.kvasir.kernel.felix.EmbeddedFramework;
-import io.kvasir.kernel.felix.EngineSelection;
+import io.kvasir.kernel.felix.BundleSelection;
 import io.kvasir.kernel.felix.Slf4jFelixLogger;
 import io.kvasir.kernel.felix.SystemPackages;
 import io.kvasir.kernel.grpc.GrpcServer;
 import io.kvasir.kernel.grpc.ServiceWhiteboard;
 import io.kvasir.kernel.status.StatusServer;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -56,6 +58,8 @@ public final class Kernel implements AutoCloseable {
     private volatile StatusServer status;
     private volatile EmbeddedFramework framework;
     private volatile ServiceWhiteboard whiteboard;
+    // One registry per node, not Prometheus' JVM-global default: tests run several kernels in a JVM.
+    private final PrometheusRegistry metrics = new PrometheusRegistry();
     private boolean closed;
 
     private Kernel(Builder builder) {
@@ -81,11 +85,13 @@ public final class Kernel implements AutoCloseable {
         config = loader.withBundles(references);
         operatorConfig = loader.operatorView(config, references);
         loader.unknownKeyWarnings(references).forEach(LOG::warn);
-        List<Bundle> toStart = EngineSelection.bundlesToStart(installed, settings.engine());
-        boolean hasEngines = installed.stream().anyMatch(b -> EngineSelection.engineOf(b).isPresent());
+        List<Bundle> toStart = BundleSelection.bundlesToStart(installed, settings.engine(), settings.roles());
+        boolean hasEngines = installed.stream().anyMatch(b -> BundleSelection.engineOf(b).isPresent());
 
         BundleContext context = framework.context();
         context.registerService(Config.class, config, null);
+        JvmMetrics.builder().register(metrics);
+        context.registerService(PrometheusRegistry.class, metrics, null);
         whiteboard = new ServiceWhiteboard(context, grpc.registry());
         whiteboard.open();
         framework.start();
@@ -250,6 +256,11 @@ public final class Kernel implements AutoCloseable {
         @Override
         public Config config() {
             return operatorConfig;
+        }
+
+        @Override
+        public PrometheusRegistry metrics() {
+            return metrics;
         }
     }
 

@@ -77,6 +77,29 @@ class KernelLifecycleTest {
     }
 
     @Test
+    void startsOnlyTheBundlesOfTheConfiguredRoles() {
+        Path bundles = TestKernels.bundlesDir(root);
+        TestBundle.named("role.pd").header("Kvasir-Role", "pd").writeTo(bundles, "pd.jar");
+        TestBundle.named("role.store").header("Kvasir-Role", "store").writeTo(bundles, "store.jar");
+        TestBundle.named("plain").writeTo(bundles, "plain.jar");
+
+        try (Kernel kernel = TestKernels.builder(root, "node.roles", List.of("pd")).start()) {
+            Map<String, String> states = states(kernel);
+            assertEquals("ACTIVE", states.get("role.pd"));
+            assertEquals("ACTIVE", states.get("plain"));
+            assertTrue(List.of("INSTALLED", "RESOLVED").contains(states.get("role.store")), states.toString());
+        }
+        try (Kernel kernel = TestKernels.builder(root).start()) {
+            Map<String, String> states = states(kernel);
+            assertEquals("ACTIVE", states.get("role.pd"), "both roles by default");
+            assertEquals("ACTIVE", states.get("role.store"), "both roles by default");
+        }
+        KernelStartupException e = assertThrows(KernelStartupException.class,
+                () -> TestKernels.builder(root, "node.roles", List.of("importer")).start());
+        assertEquals("node.roles: no bundle provides role 'importer'; this assembly has: pd, store", e.getMessage());
+    }
+
+    @Test
     void bundlesGetTheConfigWithTheirDefaultsAsAService() {
         TestBundle.named("test.configured").activator(ConfigReadingActivator.class)
                 .importPackage("com.typesafe.config", "org.osgi.framework")

@@ -8,6 +8,11 @@ public record Usage(String problem) implements Command {
             usage: kvasir <command> [options]
 
             commands:
+              playground [--stores N] [--engine rocksdb|lmdb|titan] [--data DIR] [--pd-port P]
+                                           start PD and N stores (default 1) on loopback as child
+                                           processes and print the PD address; Ctrl-C stops them.
+                                           Data stays in DIR (default ./data/playground); with
+                                           --pd-port 0 every port is picked free
               node --config FILE           start a node assembled as FILE says; Ctrl-C stops it
               bundles [--status HOST:PORT] list the bundles of a running node
                                            (default status address 127.0.0.1:20180)

@@ -7,6 +7,9 @@ import io.kvasir.kernel.KernelStartupException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The kernel's own keys, read and checked once so that a bad value stops the node at start
@@ -21,7 +24,8 @@ public record KernelSettings(
         Path dataDir,
         String engine,
         Path bundlesDir,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        Set<String> roles) {
 
     public static final String SERVER_ADDR = "server.addr";
     public static final String STATUS_ADDR = "server.status-addr";
@@ -31,6 +35,7 @@ public record KernelSettings(
     public static final String ENGINE = "storage.engine";
     public static final String BUNDLES_DIR = "kernel.bundles-dir";
     public static final String SHUTDOWN_TIMEOUT = "kernel.shutdown-timeout";
+    public static final String ROLES = "node.roles";
     /** System property bin/kvasir sets to the distribution root; seen in the config through the -D overrides. */
     public static final String KVASIR_HOME = "kvasir.home";
 
@@ -49,11 +54,23 @@ public record KernelSettings(
                     path(DATA_DIR, nonBlank(config, DATA_DIR)),
                     nonBlank(config, ENGINE),
                     bundlesDir(config),
-                    positive(config, SHUTDOWN_TIMEOUT));
+                    positive(config, SHUTDOWN_TIMEOUT),
+                    roles(config));
         } catch (ConfigException e) {
             // typesafe's messages already carry the origin (file: line) and the key.
             throw new KernelStartupException("config error: " + e.getMessage(), e);
         }
+    }
+
+    private static Set<String> roles(Config config) {
+        Set<String> roles = new TreeSet<>();
+        for (String role : config.getStringList(ROLES)) {
+            if (role.isBlank()) {
+                throw new KernelStartupException(ROLES + ": a role must not be empty");
+            }
+            roles.add(role.strip());
+        }
+        return Collections.unmodifiableSet(roles);
     }
 
     private static int maxRecvMsgLen(Config config) {

@@ -10,7 +10,11 @@ import io.kvasir.kernel.config.HostPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +28,9 @@ import java.util.function.Supplier;
 
 /**
  * The node's status HTTP server, for operators and the CLI: {@code GET /status},
- * {@code /bundles} and {@code /config} (the effective config, as TiKV's /config shows it).
- * Answers are JSON, rendered by typesafe-config so that the CLI can parse them back with it.
+ * {@code /bundles} and {@code /config} (the effective config, as TiKV's /config shows it) answer
+ * JSON, rendered by typesafe-config so that the CLI can parse them back with it; {@code /metrics}
+ * answers the Prometheus text format, on TiKV's status port as TiKV does.
  */
 public final class StatusServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StatusServer.class);
@@ -39,18 +44,27 @@ public final class StatusServer implements AutoCloseable {
         List<BundleInfo> bundles();
 
         Config config();
+
+        /** The node's metrics, which bundles add to. */
+        PrometheusRegistry metrics();
+    }
+
+    private static final String JSON = "application/json; charset=utf-8";
+
+    private record Route(String contentType, Supplier<String> body) {
     }
 
     private final HttpServer server;
     private final ExecutorService executor;
-    private final Map<String, Supplier<String>> routes = new LinkedHashMap<>();
+    private final Map<String, Route> routes = new LinkedHashMap<>();
 
     private StatusServer(HttpServer server, ExecutorService executor, Source source) {
         this.server = server;
         this.executor = executor;
-        routes.put("/status", () -> json(Map.of("state", source.state())));
-        routes.put("/bundles", () -> bundlesJson(source.bundles()));
-        routes.put("/config", () -> source.config().root().render(ConfigRenderOptions.concise()));
+        routes.put("/status", new Route(JSON, () -> json(Map.of("state", source.state()))));
+        routes.put("/bundles", new Route(JSON, () -> bundlesJson(source.bundles())));
+        routes.put("/config", new Route(JSON, () -> source.config().root().render(ConfigRenderOptions.concise())));
+        routes.put("/metrics", new Route(PrometheusTextFormatWriter.CONTENT_TYPE, () -> prometheusText(source.metrics())));
     }
 
     /**
@@ -105,32 +119,42 @@ public final class StatusServer implements AutoCloseable {
         return ConfigValueFactory.fromAnyRef(value).render(ConfigRenderOptions.concise());
     }
 
+    private static String prometheusText(PrometheusRegistry registry) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            Supplier<String> route = routes.get(exchange.getRequestURI().getPath());
+            Route route = routes.get(exchange.getRequestURI().getPath());
             if (route == null) {
-                send(exchange, 404, json(Map.of("error", "not found")));
+                send(exchange, 404, JSON, json(Map.of("error", "not found")));
             } else if (!"GET".equals(exchange.getRequestMethod())) {
                 exchange.getResponseHeaders().add("Allow", "GET");
-                send(exchange, 405, json(Map.of("error", "method not allowed")));
+                send(exchange, 405, JSON, json(Map.of("error", "method not allowed")));
             } else {
                 String body;
                 try {
-                    body = route.get();
+                    body = route.body().get();
                 } catch (RuntimeException e) {
                     // E.g. /bundles while the framework is stopping.
                     LOG.warn("status request {} failed: {}", exchange.getRequestURI(), e.toString());
-                    send(exchange, 500, json(Map.of("error", String.valueOf(e.getMessage()))));
+                    send(exchange, 500, JSON, json(Map.of("error", String.valueOf(e.getMessage()))));
                     return;
                 }
-                send(exchange, 200, body);
+                send(exchange, 200, route.contentType(), body);
             }
         }
     }
 
-    private static void send(HttpExchange exchange, int code, String body) throws IOException {
+    private static void send(HttpExchange exchange, int code, String contentType, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
+        exchange.getResponseHeaders().add("Content-Type", contentType);
         exchange.sendResponseHeaders(code, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);

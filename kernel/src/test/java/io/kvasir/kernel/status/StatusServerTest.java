@@ -1,6 +1,8 @@
 package io.kvasir.kernel.status;
 
 import com.typesafe.config.Config;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import com.typesafe.config.ConfigFactory;
 import io.kvasir.kernel.BundleInfo;
 import io.kvasir.kernel.config.HostPort;
@@ -16,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StatusServerTest {
     static final List<BundleInfo> BUNDLES = List.of(
@@ -24,6 +27,9 @@ class StatusServerTest {
     static final Config CONFIG = ConfigFactory.parseString(
             "server { addr = \"127.0.0.1:20160\", grpc-max-recv-msg-len = 64MiB }\nquote = \"a \\\"b\\\"\"");
 
+    static final PrometheusRegistry METRICS = new PrometheusRegistry();
+    static final Counter REQUESTS = Counter.builder().name("kvasir_test_requests").help("requests seen")
+            .labelNames("type").register(METRICS);
     static StatusServer server;
     static final HttpClient CLIENT = HttpClient.newHttpClient();
 
@@ -43,6 +49,11 @@ class StatusServerTest {
             @Override
             public Config config() {
                 return CONFIG;
+            }
+
+            @Override
+            public PrometheusRegistry metrics() {
+                return METRICS;
             }
         });
     }
@@ -84,11 +95,21 @@ class StatusServerTest {
     @Test
     void statusAndUnknownPaths() throws Exception {
         assertEquals("running", ConfigFactory.parseString(get("/status").body()).getString("state"));
-        assertEquals(404, get("/metrics").statusCode());
+        assertEquals(404, get("/nothing-here").statusCode());
         assertEquals(404, get("/").statusCode());
         HttpResponse<String> post = CLIENT.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + server.port() + "/bundles"))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(405, post.statusCode());
+    }
+
+    @Test
+    void metricsAreServedInThePrometheusTextFormat() throws Exception {
+        REQUESTS.labelValues("raw_get").inc(3);
+        HttpResponse<String> r = get("/metrics");
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"), r.headers().toString());
+        assertTrue(r.body().contains("# TYPE kvasir_test_requests_total counter"), r.body());
+        assertTrue(r.body().contains("kvasir_test_requests_total{type=\"raw_get\"} 3.0"), r.body());
     }
 }

@@ -1,0 +1,81 @@
+package io.kvasir.pd;
+
+import io.grpc.stub.StreamObserver;
+import io.kvasir.kvproto.Metapb;
+import io.kvasir.kvproto.Pdpb;
+
+/**
+ * One RegionHeartbeat stream from a store: each request reports one region its leader holds.
+ * Nothing is sent back unless there is something to say: an operator (none yet in this PD) or a
+ * malformed heartbeat, answered with a header error while the stream stays open (PD's
+ * {@code hbStreams.SendErr}). A stale heartbeat is dropped silently. Before bootstrap the PD
+ * answers NOT_BOOTSTRAPPED and ends the stream, as PD does; a cluster id mismatch ends it with
+ * FAILED_PRECONDITION.
+ *
+ * <p>gRPC delivers a call's inbound messages one at a time, so no locking is needed here.
+ */
+final class RegionHeartbeatStream implements StreamObserver<Pdpb.RegionHeartbeatRequest> {
+    private final PdState state;
+    private final StreamObserver<Pdpb.RegionHeartbeatResponse> out;
+    private boolean done;
+
+    RegionHeartbeatStream(PdState state, StreamObserver<Pdpb.RegionHeartbeatResponse> out) {
+        this.state = state;
+        this.out = out;
+    }
+
+    @Override
+    public void onNext(Pdpb.RegionHeartbeatRequest request) {
+        if (done) {
+            return;
+        }
+        try {
+            state.checkHeader(request.getHeader());
+            if (!state.isBootstrapped()) {
+                done = true;
+                out.onNext(errorResponse(PdException.notBootstrapped(), request));
+                out.onCompleted();
+                return;
+            }
+            Metapb.Peer leader = request.getLeader();
+            if (leader.getId() != 0 && state.stores().get(leader.getStoreId()) == null) {
+                throw PdException.unknown("invalid store ID %d, not found", leader.getStoreId());
+            }
+            state.regions().heartbeat(request.getRegion(), leader);
+        } catch (PdException e) {
+            if (e.isHeaderError()) {
+                out.onNext(errorResponse(e, request));
+            } else {
+                fail(e);
+            }
+        } catch (RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    private Pdpb.RegionHeartbeatResponse errorResponse(PdException e, Pdpb.RegionHeartbeatRequest request) {
+        return Pdpb.RegionHeartbeatResponse.newBuilder()
+                .setHeader(Failures.error(state.clusterId(), e))
+                .setRegionId(request.getRegion().getId())
+                .build();
+    }
+
+    private void fail(RuntimeException e) {
+        done = true;
+        out.onError(Failures.toStatus("RegionHeartbeat", e).asRuntimeException());
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        // The store went away or cancelled; it reconnects and heartbeats again.
+        done = true;
+    }
+
+    @Override
+    public void onCompleted() {
+        if (!done) {
+            done = true;
+            out.onCompleted();
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.kvasir.pd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PdSettingsTest {
+
+    /** {@code overrides} over this bundle's reference.conf, with the kernel's server.addr. */
+    private static Config config(String overrides) {
+        return ConfigFactory.parseString(overrides)
+                .withFallback(ConfigFactory.parseString("server.addr = \"127.0.0.1:20160\""))
+                .withFallback(ConfigFactory.parseResources(PdSettingsTest.class.getClassLoader(), "reference.conf"))
+                .resolve();
+    }
+
+    private static String badKey(String overrides) {
+        ConfigException.BadValue e = assertThrows(ConfigException.BadValue.class, () -> PdSettings.from(config(overrides)));
+        return e.getMessage();
+    }
+
+    @Test
+    void defaultsComeFromReferenceConfAndTheNodeAddress() {
+        PdSettings s = PdSettings.from(config(""));
+        assertEquals("pd-1", s.name());
+        assertEquals(List.of("http://127.0.0.1:20160"), s.clientUrls());
+        assertEquals(Duration.ofSeconds(3), s.tsoSaveInterval());
+        assertEquals(Duration.ofMinutes(30), s.maxStoreDownTime());
+        assertEquals(3, s.maxReplicas());
+    }
+
+    @Test
+    void advertisedUrlsMayBeAListOrACommaSeparatedString() {
+        assertEquals(List.of("http://10.0.0.1:2379", "https://pd.example:2379"), PdSettings.from(
+                config("pd.advertise-client-urls = \"http://10.0.0.1:2379, https://pd.example:2379\"")).clientUrls());
+        assertEquals(List.of("http://10.0.0.1:2379"), PdSettings.from(
+                config("pd.advertise-client-urls = [\"http://10.0.0.1:2379\"]")).clientUrls());
+    }
+
+    @Test
+    void overridesAreRead() {
+        PdSettings s = PdSettings.from(config("pd.name = pd-7, pd.tso-save-interval = 50ms, replication.max-replicas = 1"));
+        assertEquals("pd-7", s.name());
+        assertEquals(Duration.ofMillis(50), s.tsoSaveInterval());
+        assertEquals(1, s.maxReplicas());
+    }
+
+    @Test
+    void badValuesNameTheirKey() {
+        assertTrue(badKey("pd.name = \"\"").contains("pd.name"));
+        assertTrue(badKey("pd.tso-save-interval = 0s").contains("pd.tso-save-interval"));
+        assertTrue(badKey("pd.tso-save-interval = soon").contains("pd.tso-save-interval"));
+        assertTrue(badKey("pd.max-store-down-time = -1m").contains("pd.max-store-down-time"));
+        assertTrue(badKey("replication.max-replicas = 0").contains("replication.max-replicas"));
+        assertTrue(badKey("replication.max-replicas = three").contains("replication.max-replicas"));
+        assertTrue(badKey("pd.advertise-client-urls = \"127.0.0.1:2379\"").contains("pd.advertise-client-urls"));
+        assertTrue(badKey("pd.advertise-client-urls = []").contains("pd.advertise-client-urls"));
+        assertTrue(badKey("server.addr = \"::bad::\"").contains("server.addr"));
+    }
+}

@@ -1,0 +1,192 @@
+package io.kvasir.raft.store;
+
+import com.google.protobuf.ByteString;
+import io.kvasir.engine.api.KvEngine;
+import io.kvasir.kvproto.Metapb;
+import io.kvasir.kvproto.Pdpb;
+import io.kvasir.kvproto.RaftServerpb;
+import io.kvasir.raft.api.RegionStore;
+import io.kvasir.raft.store.peer.PeerDriver;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One store's life: find PD, establish the store's identity, bootstrap the cluster's first region
+ * when the cluster is new, register with PD, open every region's Raft group, then serve and
+ * heartbeat. Start-up runs on its own thread, because PD may come up after the store.
+ */
+public final class StoreNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreNode.class);
+    private static final int COMPLETION_THREADS = 4;
+
+    private final KvEngine engine;
+    private final StoreSettings settings;
+    private final Clock clock;
+    private final PdClient pd;
+    private final Thread starter;
+    private final ExecutorService completions = Executors.newFixedThreadPool(COMPLETION_THREADS, r -> {
+        Thread t = new Thread(r, "kvasir-store-completion");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean closed;
+    private PeerDriver driver;
+    private Heartbeats heartbeats;
+    private LocalRegionStore regionStore;
+
+    public StoreNode(KvEngine engine, StoreSettings settings, Clock clock) {
+        this.engine = engine;
+        this.settings = settings;
+        this.clock = clock;
+        this.pd = new PdClient(settings.pdEndpoints(), d -> Thread.sleep(d.toMillis()));
+        this.starter = new Thread(this::runStart, "kvasir-store-start");
+        this.starter.setDaemon(true);
+    }
+
+    private Consumer<RegionStore> onReady = s -> { };
+
+    /** Starts in the background; {@code onReady} gets the store's {@link RegionStore} once it serves. */
+    public void start(Consumer<RegionStore> onReady) {
+        this.onReady = onReady;
+        starter.start();
+    }
+
+    private void runStart() {
+        try {
+            pd.connect(() -> !closed);
+            long storeId = establishIdentity();
+            List<Metapb.Region> regions = RegionStates.loadAll(engine);
+            if (regions.isEmpty()) {
+                bootstrapFirstRegion(storeId).ifPresent(regions::add);
+            }
+            pd.putStore(storeMeta(storeId));
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                driver = new PeerDriver(engine, settings.raftBaseTickInterval(), settings.raftEntryMaxSize(),
+                        settings.raftLogGcCountLimit(), clock);
+                driver.start();
+                regionStore = new LocalRegionStore(storeId, engine, driver, settings.raftEntryMaxSize(), completions);
+                for (Metapb.Region region : regions) {
+                    driver.open(region, peerOn(region, storeId)).join();
+                    regionStore.add(region);
+                }
+                heartbeats = new Heartbeats(pd, engine, storeId, settings, this::leaderRegions, clock);
+                heartbeats.start();
+            }
+            LOG.info("store {} of cluster {} is serving {} region(s) at {}", storeId, pd.clusterId(),
+                    regions.size(), settings.advertiseAddr());
+            onReady.accept(regionStore);
+        } catch (InterruptedException e) {
+            LOG.info("store start-up stopped");
+        } catch (RuntimeException e) {
+            if (!closed) {
+                LOG.error("store failed to start: {}", e.getMessage(), e);
+            }
+        }
+    }
+
+    private long establishIdentity() {
+        Optional<RaftServerpb.StoreIdent> ident = StoreIdentity.load(engine);
+        if (ident.isPresent()) {
+            if (ident.get().getClusterId() != pd.clusterId()) {
+                throw new IllegalStateException("this store belongs to cluster " + ident.get().getClusterId()
+                        + " but PD " + settings.pdEndpoints() + " runs cluster " + pd.clusterId()
+                        + "; refusing to join it (data dir " + engine.path() + ")");
+            }
+            return ident.get().getStoreId();
+        }
+        long storeId = pd.allocId();
+        StoreIdentity.save(engine, pd.clusterId(), storeId);
+        LOG.info("new store: id {} in cluster {}", storeId, pd.clusterId());
+        return storeId;
+    }
+
+    /**
+     * The first store of a new cluster creates the region that covers every key. Several stores
+     * may race; PD lets exactly one bootstrap, and the losers drop the region they prepared.
+     */
+    private Optional<Metapb.Region> bootstrapFirstRegion(long storeId) {
+        if (pd.isBootstrapped()) {
+            return Optional.empty();
+        }
+        Metapb.Region region = Metapb.Region.newBuilder()
+                .setId(pd.allocId())
+                .setStartKey(ByteString.EMPTY)
+                .setEndKey(ByteString.EMPTY)
+                .setRegionEpoch(Metapb.RegionEpoch.newBuilder().setConfVer(1).setVersion(1))
+                .addPeers(Metapb.Peer.newBuilder().setId(pd.allocId()).setStoreId(storeId).setRole(Metapb.PeerRole.Voter))
+                .build();
+        // Persisted before asking PD, so that a crash in between leaves a region PD may know of.
+        RegionStates.save(engine, region);
+        try {
+            pd.bootstrap(storeMeta(storeId), region);
+            LOG.info("bootstrapped the cluster with region {}", region.getId());
+            return Optional.of(region);
+        } catch (PdException e) {
+            if (e.type() != Pdpb.ErrorType.ALREADY_BOOTSTRAPPED) {
+                throw e;
+            }
+            RegionStates.delete(engine, region.getId());
+            return Optional.empty();
+        }
+    }
+
+    private Metapb.Store storeMeta(long storeId) {
+        Metapb.Store.Builder store = Metapb.Store.newBuilder()
+                .setId(storeId)
+                .setAddress(settings.advertiseAddr())
+                .setStatusAddress(settings.advertiseStatusAddr())
+                .setVersion(StoreSettings.COMPATIBLE_TIKV_VERSION)
+                .setState(Metapb.StoreState.Up)
+                .setStartTimestamp(clock.instant().getEpochSecond())
+                .setDeployPath(engine.path().toAbsolutePath().toString());
+        settings.labels().forEach((k, v) -> store.addLabels(Metapb.StoreLabel.newBuilder().setKey(k).setValue(v)));
+        return store.build();
+    }
+
+    private List<Heartbeats.LeaderRegion> leaderRegions() {
+        LocalRegionStore store = regionStore;
+        PeerDriver d = driver;
+        if (store == null || d == null) {
+            return List.of();
+        }
+        return store.regions().stream()
+                .filter(r -> d.isLeader(r.getId()))
+                .map(r -> new Heartbeats.LeaderRegion(r, peerOn(r, store.storeId())))
+                .toList();
+    }
+
+    private static Metapb.Peer peerOn(Metapb.Region region, long storeId) {
+        return region.getPeersList().stream().filter(p -> p.getStoreId() == storeId).findFirst()
+                .orElseThrow(() -> new IllegalStateException("region " + region.getId() + " has no peer on store " + storeId));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        starter.interrupt();
+        try {
+            starter.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            if (heartbeats != null) {
+                heartbeats.close();
+            }
+            if (driver != null) {
+                driver.close();
+            }
+        }
+        completions.shutdown();
+        pd.close();
+    }
+}

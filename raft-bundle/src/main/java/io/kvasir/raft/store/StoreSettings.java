@@ -1,0 +1,79 @@
+package io.kvasir.raft.store;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** A store's keys from the node's config, checked once at start. Documented in this bundle's reference.conf. */
+public record StoreSettings(
+        List<String> pdEndpoints,
+        String advertiseAddr,
+        String advertiseStatusAddr,
+        Map<String, String> labels,
+        Duration regionHeartbeatInterval,
+        Duration storeHeartbeatInterval,
+        long raftEntryMaxSize,
+        Duration raftBaseTickInterval,
+        long raftLogGcCountLimit) {
+
+    /** The version a store reports to PD and clients: tikv-client-java picks its protocol by it. */
+    public static final String COMPATIBLE_TIKV_VERSION = "7.1.0";
+
+    public static StoreSettings from(Config config) {
+        String addr = config.getString("server.addr");
+        List<String> endpoints = config.getStringList("pd.endpoints");
+        return new StoreSettings(
+                endpoints.isEmpty() ? List.of(addr) : List.copyOf(endpoints),
+                config.getIsNull("server.advertise-addr") ? addr : nonBlank(config, "server.advertise-addr"),
+                config.getIsNull("server.advertise-status-addr") ? config.getString("server.status-addr")
+                        : nonBlank(config, "server.advertise-status-addr"),
+                labels(config),
+                positive(config, "raftstore.pd-heartbeat-tick-interval"),
+                positive(config, "raftstore.pd-store-heartbeat-tick-interval"),
+                positiveBytes(config, "raftstore.raft-entry-max-size"),
+                positive(config, "raftstore.raft-base-tick-interval"),
+                positiveCount(config, "raftstore.raft-log-gc-count-limit"));
+    }
+
+    private static Map<String, String> labels(Config config) {
+        Map<String, String> labels = new TreeMap<>();
+        config.getConfig("server.labels").entrySet().forEach(e ->
+                labels.put(e.getKey(), String.valueOf(e.getValue().unwrapped())));
+        return Map.copyOf(labels);
+    }
+
+    private static String nonBlank(Config config, String key) {
+        String v = config.getString(key);
+        if (v.isBlank()) {
+            throw new ConfigException.BadValue(config.origin(), key, "must not be empty");
+        }
+        return v;
+    }
+
+    private static Duration positive(Config config, String key) {
+        Duration d = config.getDuration(key);
+        if (d.isNegative() || d.isZero()) {
+            throw new ConfigException.BadValue(config.origin(), key, "must be positive, got " + d);
+        }
+        return d;
+    }
+
+    private static long positiveBytes(Config config, String key) {
+        long v = config.getBytes(key);
+        if (v <= 0) {
+            throw new ConfigException.BadValue(config.origin(), key, "must be positive, got " + v);
+        }
+        return v;
+    }
+
+    private static long positiveCount(Config config, String key) {
+        long v = config.getLong(key);
+        if (v <= 0) {
+            throw new ConfigException.BadValue(config.origin(), key, "must be positive, got " + v);
+        }
+        return v;
+    }
+}

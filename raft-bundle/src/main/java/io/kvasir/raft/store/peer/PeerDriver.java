@@ -1,0 +1,464 @@
+package io.kvasir.raft.store.peer;
+
+import io.kvasir.engine.api.KvEngine;
+import io.kvasir.kvproto.Metapb;
+import io.kvasir.kvproto.RaftCmdpb.RaftCmdRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A tiny batch system (TiKV {@code batch-system}, reduced to one poller): ONE thread owns every
+ * {@link RegionPeer} of the store, and other threads hand it work through a mailbox. Each pass of
+ * its loop
+ * <ol>
+ *   <li>ticks every peer when a tick is due (by the injected {@link Ticker});</li>
+ *   <li>drains the mailbox (opens, proposals, closes; status queries are answered at the end of
+ *       the pass);</li>
+ *   <li>takes the Ready of every peer that has one and writes all their log entries and hard
+ *       states in ONE batch, synced if any of them must be: group commit, one fsync for every
+ *       proposal that arrived meanwhile;</li>
+ *   <li>then, peer by peer: sends messages, applies committed entries (one batch per region, with
+ *       its apply state), completes futures, advances the node.</li>
+ * </ol>
+ * An exception from one region fail-stops that region ({@link RegionPeer#fail}), never the loop.
+ *
+ * <p>Futures complete on the driver thread. Dependent stages must not block (use the
+ * {@code *Async} variants for anything slow), or they stall every region of the store.
+ *
+ * <p>Lifecycle: NEW, then {@link #start()}: RUNNING, then {@link #close()}: STOPPING while the loop
+ * finishes its pass, then TERMINATED. Work submitted before {@code start()} waits for it; work
+ * submitted after {@code close()} fails with {@link PeerException.Closed}.
+ */
+public final class PeerDriver implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PeerDriver.class);
+    /** At most this many mailbox tasks per pass, so a flood of proposals cannot starve ticks. */
+    private static final int MAX_TASKS_PER_PASS = 4096;
+
+    private enum State { NEW, RUNNING, STOPPING, TERMINATED }
+
+    private final KvEngine engine;
+    private final PeerDriverConfig config;
+    private final Ticker ticker;
+    private final RaftTransport transport;
+    private final long tickNanos;
+    private final LinkedBlockingQueue<PeerTask> mailbox = new LinkedBlockingQueue<>();
+    private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+    private final Thread thread;
+    private final GroupCommit groupCommit;
+
+    // Owned by the driver thread.
+    private final Map<Long, RegionPeer> peers = new TreeMap<>();
+    private final List<PeerTask.Status> statusQueries = new ArrayList<>();
+    private long nextTickNanos;
+
+    // Read by any thread.
+    /** What other threads may know of a region: its peer here and its leader, 0 when unknown. */
+    private record RegionView(long selfPeerId, long leaderPeerId) {
+    }
+
+    private final Map<Long, RegionView> views = new ConcurrentHashMap<>();
+    private final AtomicLong proposals = new AtomicLong();
+    private final AtomicLong ticks = new AtomicLong();
+    private volatile LongConsumer beforeApply = regionId -> { };
+
+    /** A driver over {@code engine} (which holds both the Raft log and the data) with the real clock and no transport. */
+    public PeerDriver(KvEngine engine, PeerDriverConfig config) {
+        this(engine, config, Ticker.system(), RaftTransport.NONE);
+    }
+
+    /**
+     * A driver with default Raft settings, the given store settings ({@code raft-base-tick-interval},
+     * {@code raft-entry-max-size}, {@code raft-log-gc-count-limit}) and {@code clock} as its time
+     * source, without transport.
+     */
+    public PeerDriver(KvEngine engine, Duration tickInterval, long raftEntryMaxSize, long raftLogGcCountLimit,
+            Clock clock) {
+        this(engine, PeerDriverConfig.builder()
+                .tickMillis(tickInterval.toMillis())
+                .raftEntryMaxSize(raftEntryMaxSize)
+                .raftLogGcCountLimit(raftLogGcCountLimit)
+                .raftLogGcKeepEntries(Math.min(PeerDriverConfig.DEFAULT_RAFT_LOG_GC_KEEP_ENTRIES, raftLogGcCountLimit - 1))
+                .build(), () -> TimeUnit.MILLISECONDS.toNanos(clock.millis()), RaftTransport.NONE);
+    }
+
+    public PeerDriver(KvEngine engine, PeerDriverConfig config, Ticker ticker, RaftTransport transport) {
+        this.engine = engine;
+        this.config = config;
+        this.ticker = ticker;
+        this.transport = transport;
+        this.tickNanos = TimeUnit.MILLISECONDS.toNanos(config.tickMillis());
+        this.groupCommit = new GroupCommit(engine, new GroupCommit.Listener() {
+            @Override
+            public void failed(RegionPeer peer, Throwable cause) {
+                failPeer(peer, cause);
+            }
+
+            @Override
+            public void leaderChanged(RegionPeer peer, long leaderPeerId) {
+                publish(peer, leaderPeerId);
+            }
+        });
+        this.thread = new Thread(this::run, "kvasir-peer-driver");
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts the driver thread. */
+    public void start() {
+        if (!state.compareAndSet(State.NEW, State.RUNNING)) {
+            throw new IllegalStateException("peer driver already started (" + state.get() + ")");
+        }
+        thread.start();
+    }
+
+    /**
+     * Opens the region's peer: loads its state, or bootstraps a new single-voter group if the
+     * store has none (see {@link PeerBootstrap}); applies entries committed but not applied
+     * before a restart; and, if it is the only voter, campaigns at once. Completes when the peer
+     * is open and caught up with its log, so a proposal submitted afterwards reaches a leader.
+     * Opening an open region again with the same peer does nothing.
+     */
+    public CompletableFuture<Void> open(Metapb.Region region, Metapb.Peer self) {
+        return submit(new PeerTask.Open(region, self, new CompletableFuture<>()));
+    }
+
+    /**
+     * Proposes {@code cmd} to the region's Raft group. Completes when the command is committed,
+     * persisted and applied, so a read that starts afterwards sees it. Fails with a
+     * {@link PeerException}: {@link PeerException.EntryTooLarge} (checked here, before anything is
+     * queued), {@link PeerException.RegionNotFound}, {@link PeerException.NotLeader},
+     * {@link PeerException.EpochNotMatch}, {@link PeerException.KeyNotInRegion},
+     * {@link PeerException.InvalidCommand}, {@link PeerException.ProposalAborted},
+     * {@link PeerException.Closed} or {@link PeerException.PeerFailed}.
+     */
+    public CompletableFuture<Void> propose(long regionId, RaftCmdRequest cmd) {
+        long size = cmd.getSerializedSize();
+        if (size > config.raftEntryMaxSize()) {
+            return CompletableFuture.failedFuture(new PeerException.EntryTooLarge(regionId, size, config.raftEntryMaxSize()));
+        }
+        return submit(new PeerTask.Propose(regionId, cmd, new CompletableFuture<>()));
+    }
+
+    /**
+     * Closes the region's peer, keeping its data and log; waiting proposals fail with
+     * {@link PeerException.Closed}. Closing a region that is not open does nothing.
+     */
+    public CompletableFuture<Void> close(long regionId) {
+        return submit(new PeerTask.Close(regionId, new CompletableFuture<>()));
+    }
+
+    /** The region's peer as the driver sees it; fails with {@link PeerException.RegionNotFound}. */
+    public CompletableFuture<PeerStatus> status(long regionId) {
+        return submit(new PeerTask.Status(regionId, new CompletableFuture<>()));
+    }
+
+    /**
+     * The peer id of the region's leader as last seen by the driver, or 0 when unknown or the
+     * region is not open here. A hint for routing: leadership may have moved since.
+     */
+    public long leaderOf(long regionId) {
+        RegionView view = views.get(regionId);
+        return view == null ? 0 : view.leaderPeerId();
+    }
+
+    /** Whether this store's peer of the region leads it, as last seen by the driver (a hint, like {@link #leaderOf}). */
+    public boolean isLeader(long regionId) {
+        RegionView view = views.get(regionId);
+        return view != null && view.leaderPeerId() == view.selfPeerId();
+    }
+
+    public PeerDriverStats stats() {
+        return new PeerDriverStats(groupCommit.raftWrites.get(), groupCommit.syncedWrites.get(), proposals.get(),
+                groupCommit.appliedEntries.get(), ticks.get());
+    }
+
+    /**
+     * Stops the loop after its current pass, closes every peer (waiting proposals fail with
+     * {@link PeerException.Closed}) and joins the thread (unless called on the driver thread, from a
+     * future's callback). Idempotent.
+     */
+    @Override
+    public void close() {
+        State was = state.getAndUpdate(s -> s == State.TERMINATED ? s : State.STOPPING);
+        if (was == State.NEW) {
+            state.set(State.TERMINATED);
+            failMailbox();
+            return;
+        }
+        if (was == State.TERMINATED) {
+            return;
+        }
+        mailbox.offer(new PeerTask.Status(0, new CompletableFuture<>())); // wakes the loop
+        if (Thread.currentThread() == thread) {
+            return; // called from a future's callback on the driver thread: the loop ends after this pass
+        }
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Test hook: runs before each region applies a batch of entries; an exception from it fails that region. */
+    void beforeApplyForTesting(LongConsumer hook) {
+        this.beforeApply = hook;
+    }
+
+    private <T> CompletableFuture<T> submit(PeerTask task) {
+        @SuppressWarnings("unchecked")
+        CompletableFuture<T> future = (CompletableFuture<T>) task.future();
+        State s = state.get();
+        if (s == State.STOPPING || s == State.TERMINATED) {
+            task.fail(new PeerException.Closed(task.regionId(), "the peer driver"));
+            return future;
+        }
+        mailbox.offer(task);
+        if (state.get() == State.TERMINATED) {
+            failMailbox(); // the loop may have drained for the last time before our offer
+        }
+        return future;
+    }
+
+    // ---- the loop (driver thread only) --------------------------------------------------------------
+
+    private void run() {
+        nextTickNanos = ticker.nanos() + tickNanos;
+        try {
+            while (state.get() == State.RUNNING) {
+                try {
+                    pass();
+                } catch (InterruptedException e) {
+                    LOG.warn("peer driver interrupted; it stops only when closed");
+                } catch (RuntimeException e) {
+                    LOG.error("peer driver pass failed; continuing", e);
+                }
+            }
+        } finally {
+            shutdown(); // also when an Error escapes: no future is left hanging
+        }
+    }
+
+    private void pass() throws InterruptedException {
+        PeerTask first = null;
+        if (!anyReady()) {
+            long wait = Math.max(0, Math.min(tickNanos, nextTickNanos - ticker.nanos()));
+            first = mailbox.poll(wait, TimeUnit.NANOSECONDS);
+        }
+        tickIfDue();
+        if (first != null) {
+            handle(first);
+        }
+        for (int i = 0; i < MAX_TASKS_PER_PASS && state.get() == State.RUNNING; i++) {
+            PeerTask task = mailbox.poll();
+            if (task == null) {
+                break;
+            }
+            // Ticks before each task: whoever moves the clock and then hands work to the driver
+            // finds the tick done.
+            tickIfDue();
+            handle(task);
+        }
+        processReadies();
+        answerStatusQueries();
+    }
+
+    private boolean anyReady() {
+        for (RegionPeer p : peers.values()) {
+            if (p.isLive() && p.hasReady()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void tickIfDue() {
+        long now = ticker.nanos();
+        if (now - nextTickNanos < 0) {
+            if (nextTickNanos - now > tickNanos) {
+                nextTickNanos = now + tickNanos; // the clock went back (a wall clock): do not stall
+            }
+            return;
+        }
+        // One tick however late we are: a burst of ticks after a pause would start elections.
+        nextTickNanos = now + tickNanos;
+        ticks.incrementAndGet();
+        for (RegionPeer p : peers.values()) {
+            if (p.isLive()) {
+                try {
+                    p.tick();
+                } catch (RuntimeException | Error e) {
+                    failPeer(p, e);
+                }
+            }
+        }
+    }
+
+    private void handle(PeerTask task) {
+        try {
+            if (task instanceof PeerTask.Propose propose) {
+                handlePropose(propose);
+            } else if (task instanceof PeerTask.Open open) {
+                handleOpen(open);
+            } else if (task instanceof PeerTask.Close close) {
+                handleClose(close);
+            } else if (task instanceof PeerTask.Status status) {
+                handleStatus(status);
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.error("region {}: {} failed", task.regionId(), task.getClass().getSimpleName(), e);
+            task.fail(e);
+        }
+    }
+
+    private void handleOpen(PeerTask.Open task) {
+        long regionId = task.regionId();
+        RegionPeer existing = peers.get(regionId);
+        if (existing != null) {
+            if (existing.isLive() && existing.self().getId() == task.self().getId()) {
+                task.future().complete(null);
+                return;
+            }
+            if (existing.isLive()) {
+                throw new IllegalArgumentException("region " + regionId + " is open with peer " + existing.self().getId()
+                        + ", not " + task.self().getId());
+            }
+            peers.remove(regionId).close(new PeerException.Closed(regionId, "the failed peer"));
+        }
+        RegionPeer peer = RegionPeer.open(engine, task.region(), task.self(), config, transport,
+                id -> beforeApply.accept(id));
+        peers.put(regionId, peer);
+        try {
+            // Entries committed before a restart but not applied are applied now, before the peer
+            // serves anything (and before it campaigns: a pending membership change would stop it).
+            while (peer.isLive() && peer.hasReady()) {
+                groupCommit.run(List.of(peer));
+            }
+            if (!peer.isLive()) {
+                throw new PeerException.PeerFailed(regionId, peer.failure());
+            }
+            peer.campaignIfSoleVoter();
+            // Published now, not when the campaign's Ready is handled: a sole voter leads from
+            // here on, and requests routed meanwhile should not be bounced as not_leader.
+            publish(peer, peer.status().leaderId());
+        } catch (RuntimeException | Error e) {
+            peers.remove(regionId);
+            if (peer.isLive()) {
+                peer.fail(e);
+            }
+            throw e;
+        }
+        task.future().complete(null);
+    }
+
+    private void handlePropose(PeerTask.Propose task) {
+        RegionPeer peer = peers.get(task.regionId());
+        if (peer == null) {
+            task.fail(new PeerException.RegionNotFound(task.regionId()));
+            return;
+        }
+        if (peer.propose(task.cmd(), task.future())) {
+            proposals.incrementAndGet();
+        }
+    }
+
+    private void handleClose(PeerTask.Close task) {
+        RegionPeer peer = peers.remove(task.regionId());
+        views.remove(task.regionId());
+        if (peer != null) {
+            peer.close(new PeerException.Closed(task.regionId(), "the peer"));
+        }
+        task.future().complete(null);
+    }
+
+    private void handleStatus(PeerTask.Status task) {
+        if (task.regionId() != 0) { // 0: the wake-up of close()
+            statusQueries.add(task);
+        }
+    }
+
+    /** Answered at the end of the pass, so they see the effect of everything handed in before them. */
+    private void answerStatusQueries() {
+        for (PeerTask.Status task : statusQueries) {
+            try {
+                answerStatus(task);
+            } catch (RuntimeException e) {
+                task.fail(e);
+            }
+        }
+        statusQueries.clear();
+    }
+
+    private void answerStatus(PeerTask.Status task) {
+        RegionPeer peer = peers.get(task.regionId());
+        if (peer == null) {
+            task.fail(new PeerException.RegionNotFound(task.regionId()));
+            return;
+        }
+        task.future().complete(new PeerStatus(peer.region(), peer.status(), peer.applyState().getAppliedIndex(),
+                peer.firstLogIndex(), peer.lastLogIndex(), peer.isLive()));
+    }
+
+    private void processReadies() {
+        List<RegionPeer> ready = new ArrayList<>();
+        for (RegionPeer p : peers.values()) {
+            if (p.isLive() && p.hasReady()) {
+                ready.add(p);
+            }
+        }
+        if (!ready.isEmpty()) {
+            groupCommit.run(ready);
+        }
+    }
+
+    private void publish(RegionPeer p, long leaderPeerId) {
+        views.put(p.regionId(), new RegionView(p.self().getId(), leaderPeerId));
+    }
+
+    private void failPeer(RegionPeer p, Throwable cause) {
+        if (!p.isLive()) {
+            return;
+        }
+        LOG.error("region {}: peer fail-stopped", p.regionId(), cause);
+        views.remove(p.regionId());
+        p.fail(cause);
+    }
+
+    private void shutdown() {
+        for (PeerTask.Status task : statusQueries) {
+            task.fail(new PeerException.Closed(task.regionId(), "the peer driver"));
+        }
+        statusQueries.clear();
+        for (RegionPeer p : peers.values()) {
+            p.close(new PeerException.Closed(p.regionId(), "the peer driver"));
+        }
+        peers.clear();
+        views.clear();
+        state.set(State.TERMINATED);
+        failMailbox();
+    }
+
+    private void failMailbox() {
+        for (PeerTask task = mailbox.poll(); task != null; task = mailbox.poll()) {
+            task.fail(new PeerException.Closed(task.regionId(), "the peer driver"));
+        }
+    }
+}

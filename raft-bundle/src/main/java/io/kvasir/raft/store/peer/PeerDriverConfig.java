@@ -1,0 +1,117 @@
+package io.kvasir.raft.store.peer;
+
+import io.kvasir.raft.core.FollowerProposals;
+import io.kvasir.raft.core.RaftConfig;
+
+/**
+ * The knobs of a {@link PeerDriver}, with TiKV's names and defaults where TiKV has them. Built by
+ * {@link #builder()}, validated by {@link Builder#build()}.
+ *
+ * @param raft                 the Raft settings every peer uses (ticks, pre-vote, check-quorum,
+ *                             message sizes); its id is ignored, each peer gets its own. Proposals
+ *                             at followers are always refused, whatever it says, as in TiKV.
+ * @param tickMillis           real time per Raft tick ({@code raft-base-tick-interval}); default 1 s
+ * @param raftEntryMaxSize     the largest command accepted, in serialized bytes
+ *                             ({@code raft-entry-max-size}); default 8 MiB
+ * @param raftLogGcCountLimit  log GC starts once more than this many applied entries are held
+ *                             ({@code raft-log-gc-count-limit}); default 1000
+ * @param raftLogGcKeepEntries how many applied entries GC leaves, so a follower a little behind
+ *                             is fed from the log rather than by a snapshot; default 16
+ * @param entryCacheCapacity   recent entries of each region kept in memory; default 512
+ */
+public record PeerDriverConfig(RaftConfig raft, long tickMillis, long raftEntryMaxSize, long raftLogGcCountLimit,
+        long raftLogGcKeepEntries, int entryCacheCapacity) {
+
+    public static final long DEFAULT_TICK_MILLIS = 1000;
+    public static final long DEFAULT_RAFT_ENTRY_MAX_SIZE = 8L << 20;
+    public static final long DEFAULT_RAFT_LOG_GC_COUNT_LIMIT = 1000;
+    public static final long DEFAULT_RAFT_LOG_GC_KEEP_ENTRIES = 16;
+    public static final int DEFAULT_ENTRY_CACHE_CAPACITY = 512;
+
+    public PeerDriverConfig {
+        require(raft != null, "raft settings must not be null");
+        require(tickMillis > 0, "tickMillis must be positive, was " + tickMillis);
+        require(raftEntryMaxSize > 0, "raftEntryMaxSize must be positive, was " + raftEntryMaxSize);
+        require(raftLogGcCountLimit > 0, "raftLogGcCountLimit must be positive, was " + raftLogGcCountLimit);
+        require(raftLogGcKeepEntries >= 0 && raftLogGcKeepEntries < raftLogGcCountLimit,
+                "raftLogGcKeepEntries must be in [0, raftLogGcCountLimit=" + raftLogGcCountLimit + "), was "
+                        + raftLogGcKeepEntries);
+        require(entryCacheCapacity > 0, "entryCacheCapacity must be positive, was " + entryCacheCapacity);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The Raft config of peer {@code peerId}, which restarts having applied {@code applied}. */
+    RaftConfig raftConfigFor(long peerId, long applied) {
+        return RaftConfig.builder(peerId)
+                .electionTick(raft.electionTick())
+                .heartbeatTick(raft.heartbeatTick())
+                .maxInflightMsgs(raft.maxInflightMsgs())
+                .maxSizePerMsg(raft.maxSizePerMsg())
+                .maxUncommittedSize(raft.maxUncommittedSize())
+                .preVote(raft.preVote())
+                .checkQuorum(raft.checkQuorum())
+                .leaseClockDriftMarginTicks(raft.leaseClockDriftMarginTicks())
+                .readOnlyOption(raft.readOnlyOption())
+                // A follower refuses: the client must learn who leads (not_leader), as in TiKV.
+                .followerProposals(FollowerProposals.REJECT)
+                .applied(applied)
+                .build();
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** Builds a {@link PeerDriverConfig}; every field starts at its default. */
+    public static final class Builder {
+        private RaftConfig raft = RaftConfig.builder(1).build();
+        private long tickMillis = DEFAULT_TICK_MILLIS;
+        private long raftEntryMaxSize = DEFAULT_RAFT_ENTRY_MAX_SIZE;
+        private long raftLogGcCountLimit = DEFAULT_RAFT_LOG_GC_COUNT_LIMIT;
+        private long raftLogGcKeepEntries = DEFAULT_RAFT_LOG_GC_KEEP_ENTRIES;
+        private int entryCacheCapacity = DEFAULT_ENTRY_CACHE_CAPACITY;
+
+        private Builder() {
+        }
+
+        public Builder raft(RaftConfig settings) {
+            this.raft = settings;
+            return this;
+        }
+
+        public Builder tickMillis(long millis) {
+            this.tickMillis = millis;
+            return this;
+        }
+
+        public Builder raftEntryMaxSize(long bytes) {
+            this.raftEntryMaxSize = bytes;
+            return this;
+        }
+
+        public Builder raftLogGcCountLimit(long entries) {
+            this.raftLogGcCountLimit = entries;
+            return this;
+        }
+
+        public Builder raftLogGcKeepEntries(long entries) {
+            this.raftLogGcKeepEntries = entries;
+            return this;
+        }
+
+        public Builder entryCacheCapacity(int entries) {
+            this.entryCacheCapacity = entries;
+            return this;
+        }
+
+        public PeerDriverConfig build() {
+            return new PeerDriverConfig(raft, tickMillis, raftEntryMaxSize, raftLogGcCountLimit, raftLogGcKeepEntries,
+                    entryCacheCapacity);
+        }
+    }
+}

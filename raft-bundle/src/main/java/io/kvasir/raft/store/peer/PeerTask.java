@@ -1,0 +1,34 @@
+package io.kvasir.raft.store.peer;
+
+import io.kvasir.kvproto.Metapb;
+import io.kvasir.kvproto.RaftCmdpb.RaftCmdRequest;
+import java.util.concurrent.CompletableFuture;
+
+/** Work handed to the {@link PeerDriver}'s thread through its mailbox; each carries its answer. */
+sealed interface PeerTask {
+
+    long regionId();
+
+    CompletableFuture<?> future();
+
+    /** Fails the task unserved. */
+    default void fail(Throwable cause) {
+        future().completeExceptionally(cause);
+    }
+
+    record Open(Metapb.Region region, Metapb.Peer self, CompletableFuture<Void> future) implements PeerTask {
+        @Override
+        public long regionId() {
+            return region.getId();
+        }
+    }
+
+    record Propose(long regionId, RaftCmdRequest cmd, CompletableFuture<Void> future) implements PeerTask {
+    }
+
+    record Close(long regionId, CompletableFuture<Void> future) implements PeerTask {
+    }
+
+    record Status(long regionId, CompletableFuture<PeerStatus> future) implements PeerTask {
+    }
+}

@@ -1,0 +1,39 @@
+package io.kvasir.server;
+
+/**
+ * The commands this facade answers, each with the label TiKV's own gRPC metrics use for it
+ * ({@code tikv_grpc_msg_duration_seconds{type=...}}), so dashboards built for TiKV read ours.
+ */
+enum Command {
+    RAW_GET("raw_get"),
+    RAW_BATCH_GET("raw_batch_get"),
+    RAW_PUT("raw_put"),
+    RAW_BATCH_PUT("raw_batch_put"),
+    RAW_DELETE("raw_delete"),
+    RAW_BATCH_DELETE("raw_batch_delete"),
+    RAW_SCAN("raw_scan"),
+    RAW_BATCH_SCAN("raw_batch_scan"),
+    RAW_DELETE_RANGE("raw_delete_range"),
+    RAW_COMPARE_AND_SWAP("raw_compare_and_swap"),
+    RAW_GET_KEY_TTL("raw_get_key_ttl"),
+    RAW_CHECKSUM("raw_checksum"),
+    /** {@code BatchCommandsRequest.Request.Empty}: the client's health probe on the stream. */
+    BATCH_EMPTY("batch_commands_empty"),
+    /** A BatchCommands entry this store does not serve (transactions, coprocessor, an unset cmd). */
+    UNSUPPORTED("unsupported");
+
+    private final String label;
+
+    Command(String label) {
+        this.label = label;
+    }
+
+    String label() {
+        return label;
+    }
+
+    @Override
+    public String toString() {
+        return label;
+    }
+}

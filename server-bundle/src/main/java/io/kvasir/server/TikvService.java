@@ -1,0 +1,143 @@
+package io.kvasir.server;
+
+import io.grpc.stub.StreamObserver;
+import io.kvasir.kvproto.Kvrpcpb;
+import io.kvasir.kvproto.TikvGrpc;
+import io.kvasir.kvproto.Tikvpb.BatchCommandsRequest;
+import io.kvasir.kvproto.Tikvpb.BatchCommandsResponse;
+import io.kvasir.txn.api.RawStorage;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The store's {@code tikvpb.Tikv} service, raw KV part: the twelve raw RPCs and the
+ * {@code BatchCommands} stream. Every other method keeps {@link TikvGrpc.TikvImplBase}'s answer,
+ * {@code UNIMPLEMENTED} (final for clients: they fail at once rather than retry).
+ *
+ * <p>Every handler returns at once: it starts the storage call and answers from the completion
+ * of its future ({@code whenComplete}), never by waiting on it. A call is always answered:
+ * region errors in {@code region_error}, storage refusals in {@code error} (or a status where
+ * the response has no such field), and anything unexpected as {@code "internal error: ..."}; see
+ * {@link Failure}.
+ *
+ * <h2>Forwarded requests</h2>
+ * tikv-client-java, when a region's leader store does not answer, sends the request to another
+ * store of the region with gRPC metadata {@code tikv-forwarded-host: <leader address>} and
+ * expects that store to proxy it (CLIENT-NEEDS.md section 1). This store does not proxy: it
+ * ignores the header and serves the request as if sent to it. The request's
+ * {@code context.peer.store_id} then names another store, so the storage layer answers
+ * {@code store_not_match}, which makes the client drop its cached region and store and route
+ * afresh. Nothing in this class reads the header, on purpose.
+ */
+@PerformanceCriticalPath
+public final class TikvService extends TikvGrpc.TikvImplBase {
+    private static final Logger LOG = LoggerFactory.getLogger(TikvService.class);
+
+    private final RawCommands commands;
+    private final BatchCommandRouter router;
+    private final RequestMetrics metrics;
+
+    TikvService(RawStorage storage, RequestMetrics metrics) {
+        this.metrics = metrics;
+        this.commands = new RawCommands(storage, metrics);
+        this.router = new BatchCommandRouter(commands, metrics);
+    }
+
+    RequestMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void rawGet(Kvrpcpb.RawGetRequest request, StreamObserver<Kvrpcpb.RawGetResponse> responses) {
+        reply(Command.RAW_GET, () -> commands.rawGet(request), responses);
+    }
+
+    @Override
+    public void rawBatchGet(Kvrpcpb.RawBatchGetRequest request, StreamObserver<Kvrpcpb.RawBatchGetResponse> responses) {
+        reply(Command.RAW_BATCH_GET, () -> commands.rawBatchGet(request), responses);
+    }
+
+    @Override
+    public void rawPut(Kvrpcpb.RawPutRequest request, StreamObserver<Kvrpcpb.RawPutResponse> responses) {
+        reply(Command.RAW_PUT, () -> commands.rawPut(request), responses);
+    }
+
+    @Override
+    public void rawBatchPut(Kvrpcpb.RawBatchPutRequest request, StreamObserver<Kvrpcpb.RawBatchPutResponse> responses) {
+        reply(Command.RAW_BATCH_PUT, () -> commands.rawBatchPut(request), responses);
+    }
+
+    @Override
+    public void rawDelete(Kvrpcpb.RawDeleteRequest request, StreamObserver<Kvrpcpb.RawDeleteResponse> responses) {
+        reply(Command.RAW_DELETE, () -> commands.rawDelete(request), responses);
+    }
+
+    @Override
+    public void rawBatchDelete(Kvrpcpb.RawBatchDeleteRequest request,
+                               StreamObserver<Kvrpcpb.RawBatchDeleteResponse> responses) {
+        reply(Command.RAW_BATCH_DELETE, () -> commands.rawBatchDelete(request), responses);
+    }
+
+    @Override
+    public void rawScan(Kvrpcpb.RawScanRequest request, StreamObserver<Kvrpcpb.RawScanResponse> responses) {
+        reply(Command.RAW_SCAN, () -> commands.rawScan(request), responses);
+    }
+
+    @Override
+    public void rawBatchScan(Kvrpcpb.RawBatchScanRequest request, StreamObserver<Kvrpcpb.RawBatchScanResponse> responses) {
+        reply(Command.RAW_BATCH_SCAN, () -> commands.rawBatchScan(request), responses);
+    }
+
+    @Override
+    public void rawDeleteRange(Kvrpcpb.RawDeleteRangeRequest request,
+                               StreamObserver<Kvrpcpb.RawDeleteRangeResponse> responses) {
+        reply(Command.RAW_DELETE_RANGE, () -> commands.rawDeleteRange(request), responses);
+    }
+
+    @Override
+    public void rawCompareAndSwap(Kvrpcpb.RawCASRequest request, StreamObserver<Kvrpcpb.RawCASResponse> responses) {
+        reply(Command.RAW_COMPARE_AND_SWAP, () -> commands.rawCompareAndSwap(request), responses);
+    }
+
+    @Override
+    public void rawGetKeyTTL(Kvrpcpb.RawGetKeyTTLRequest request, StreamObserver<Kvrpcpb.RawGetKeyTTLResponse> responses) {
+        reply(Command.RAW_GET_KEY_TTL, () -> commands.rawGetKeyTtl(request), responses);
+    }
+
+    @Override
+    public void rawChecksum(Kvrpcpb.RawChecksumRequest request, StreamObserver<Kvrpcpb.RawChecksumResponse> responses) {
+        reply(Command.RAW_CHECKSUM, () -> commands.rawChecksum(request), responses);
+    }
+
+    @Override
+    public StreamObserver<BatchCommandsRequest> batchCommands(StreamObserver<BatchCommandsResponse> responses) {
+        return new BatchCommandsStream(router, responses);
+    }
+
+    /**
+     * Sends the answer when it is there: the response, or the status of a failure that has no
+     * field in the response. A send that fails (the client gave up) is only worth a debug line.
+     */
+    private static <R> void reply(Command command, Supplier<CompletableFuture<R>> answer, StreamObserver<R> responses) {
+        CompletableFuture<R> pending;
+        try {
+            pending = answer.get();
+        } catch (RuntimeException e) {
+            pending = CompletableFuture.failedFuture(e);
+        }
+        pending.whenComplete((response, error) -> {
+            try {
+                if (error == null) {
+                    responses.onNext(response);
+                    responses.onCompleted();
+                } else {
+                    responses.onError(Failure.of(command, error).status().asRuntimeException());
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("{}: the answer could not be sent: {}", command, e.toString());
+            }
+        });
+    }
+}

@@ -1,0 +1,76 @@
+package io.kvasir.txn.raw;
+
+import io.kvasir.engine.api.ColumnFamily;
+import io.kvasir.engine.api.KvEngine;
+import io.kvasir.engine.api.Snapshot;
+import io.kvasir.engine.api.WriteBatch;
+import io.kvasir.engine.api.WriteOptions;
+import io.kvasir.kvproto.Kvrpcpb;
+import io.kvasir.kvproto.Metapb;
+import io.kvasir.kvproto.RaftCmdpb;
+import io.kvasir.raft.api.DataKeys;
+import io.kvasir.raft.api.RegionErrors;
+import io.kvasir.raft.api.RegionRoute;
+import io.kvasir.raft.api.RegionStore;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** One region on a real engine, written directly (no Raft): what RawKv needs of a store, and no more. */
+final class FakeRegionStore implements RegionStore {
+    final KvEngine engine;
+    final Metapb.Region region;
+    final AtomicInteger writes = new AtomicInteger();
+
+    FakeRegionStore(KvEngine engine, Metapb.Region region) {
+        this.engine = engine;
+        this.region = region;
+    }
+
+    Kvrpcpb.Context context() {
+        return Kvrpcpb.Context.newBuilder().setRegionId(region.getId()).setRegionEpoch(region.getRegionEpoch())
+                .setPeer(region.getPeers(0)).build();
+    }
+
+    @Override
+    public long storeId() {
+        return 1;
+    }
+
+    @Override
+    public RegionRoute route(Kvrpcpb.Context context) {
+        if (context.getRegionId() != region.getId()) {
+            throw RegionErrors.regionNotFound(context.getRegionId());
+        }
+        return new RegionRoute(region, region.getPeers(0));
+    }
+
+    @Override
+    public CompletableFuture<Snapshot> snapshot(RegionRoute route) {
+        return CompletableFuture.completedFuture(engine.snapshot());
+    }
+
+    @Override
+    public CompletableFuture<Void> write(RegionRoute route, List<RaftCmdpb.Request> requests) {
+        writes.incrementAndGet();
+        try (WriteBatch batch = engine.newWriteBatch()) {
+            for (RaftCmdpb.Request r : requests) {
+                switch (r.getCmdType()) {
+                    case Put -> batch.put(cf(r.getPut().getCf()), DataKeys.data(r.getPut().getKey().toByteArray()),
+                            r.getPut().getValue().toByteArray());
+                    case Delete -> batch.delete(cf(r.getDelete().getCf()), DataKeys.data(r.getDelete().getKey().toByteArray()));
+                    case DeleteRange -> batch.deleteRange(cf(r.getDeleteRange().getCf()),
+                            DataKeys.data(r.getDeleteRange().getStartKey().toByteArray()),
+                            DataKeys.dataEnd(r.getDeleteRange().getEndKey().toByteArray()));
+                    default -> throw new IllegalArgumentException(r.getCmdType().toString());
+                }
+            }
+            engine.write(batch, WriteOptions.NO_SYNC);
+        }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    private static ColumnFamily cf(String name) {
+        return name.isEmpty() ? ColumnFamily.DEFAULT : ColumnFamily.valueOf(name.toUpperCase());
+    }
+}
