@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The {@link RegionStore} of one store: routes requests by the regions this store holds, reads
@@ -31,13 +32,17 @@ final class LocalRegionStore implements RegionStore {
     private final PeerDriver driver;
     private final long raftEntryMaxSize;
     private final Executor completions;
+    private final int maxInflightWrites;
+    private final AtomicInteger inflightWrites = new AtomicInteger();
     private final Map<Long, Metapb.Region> regions = new ConcurrentHashMap<>();
 
     /**
      * @param completions where write futures complete: the driver's thread must go back to its
      *                    loop at once, not run the callers' continuations (responses, next latch)
      */
-    LocalRegionStore(long storeId, KvEngine engine, PeerDriver driver, long raftEntryMaxSize, Executor completions) {
+    LocalRegionStore(long storeId, KvEngine engine, PeerDriver driver, long raftEntryMaxSize, int maxInflightWrites,
+                     Executor completions) {
+        this.maxInflightWrites = maxInflightWrites;
         this.storeId = storeId;
         this.engine = engine;
         this.driver = driver;
@@ -106,8 +111,16 @@ final class LocalRegionStore implements RegionStore {
         if (size > raftEntryMaxSize) {
             return CompletableFuture.failedFuture(RegionErrors.raftEntryTooLarge(route.regionId(), size));
         }
+        // Past this many writes in flight the store answers ServerIsBusy, which makes clients back
+        // off, instead of queueing without bound and timing every request out.
+        if (inflightWrites.incrementAndGet() > maxInflightWrites) {
+            inflightWrites.decrementAndGet();
+            return CompletableFuture.failedFuture(RegionErrors.serverIsBusy(
+                    "more than " + maxInflightWrites + " writes in flight on store " + storeId));
+        }
         return driver.propose(route.regionId(), command)
                 .handleAsync((done, failure) -> {
+                    inflightWrites.decrementAndGet();
                     if (failure != null) {
                         throw new CompletionException(PeerErrors.toRegionError(failure, route.region()));
                     }

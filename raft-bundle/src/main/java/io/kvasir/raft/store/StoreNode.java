@@ -73,7 +73,8 @@ public final class StoreNode implements AutoCloseable {
                 driver = new PeerDriver(engine, settings.raftBaseTickInterval(), settings.raftEntryMaxSize(),
                         settings.raftLogGcCountLimit(), clock);
                 driver.start();
-                regionStore = new LocalRegionStore(storeId, engine, driver, settings.raftEntryMaxSize(), completions);
+                regionStore = new LocalRegionStore(storeId, engine, driver, settings.raftEntryMaxSize(),
+                        settings.maxInflightWrites(), completions);
                 for (Metapb.Region region : regions) {
                     driver.open(region, peerOn(region, storeId)).join();
                     regionStore.add(region);

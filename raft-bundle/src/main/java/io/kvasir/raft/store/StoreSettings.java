@@ -17,7 +17,8 @@ public record StoreSettings(
         Duration storeHeartbeatInterval,
         long raftEntryMaxSize,
         Duration raftBaseTickInterval,
-        long raftLogGcCountLimit) {
+        long raftLogGcCountLimit,
+        int maxInflightWrites) {
 
     /** The version a store reports to PD and clients: tikv-client-java picks its protocol by it. */
     public static final String COMPATIBLE_TIKV_VERSION = "7.1.0";
@@ -35,7 +36,8 @@ public record StoreSettings(
                 positive(config, "raftstore.pd-store-heartbeat-tick-interval"),
                 positiveBytes(config, "raftstore.raft-entry-max-size"),
                 positive(config, "raftstore.raft-base-tick-interval"),
-                positiveCount(config, "raftstore.raft-log-gc-count-limit"));
+                positiveCount(config, "raftstore.raft-log-gc-count-limit"),
+                (int) Math.min(Integer.MAX_VALUE, positiveCount(config, "raftstore.max-inflight-writes")));
     }
 
     private static Map<String, String> labels(Config config) {
