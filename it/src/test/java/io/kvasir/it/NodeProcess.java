@@ -82,6 +82,10 @@ final class NodeProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     String output() {
         synchronized (lines) {
             return String.join("\n", lines);

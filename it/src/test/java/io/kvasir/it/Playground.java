@@ -39,6 +39,16 @@ final class Playground implements AutoCloseable {
         return pdAddress;
     }
 
+    /** The playground's node processes (PD and stores). */
+    java.util.List<ProcessHandle> nodes() {
+        return process.handle().children().toList();
+    }
+
+    /** kill -9: the playground gets no chance to stop its nodes itself. */
+    void kill() {
+        process.handle().destroyForcibly();
+    }
+
     String output() {
         return process.output();
     }

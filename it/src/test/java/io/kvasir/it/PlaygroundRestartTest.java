@@ -59,6 +59,19 @@ class PlaygroundRestartTest {
     }
 
     @Test
+    void killingThePlaygroundStopsItsNodes() throws Exception {
+        try (Playground pg = Playground.start(data.resolve("pg"))) {
+            java.util.List<ProcessHandle> nodes = pg.nodes();
+            assertEquals(2, nodes.size(), "a PD and a store: " + nodes);
+            pg.kill();
+            for (ProcessHandle node : nodes) {
+                node.onExit().get(60, TimeUnit.SECONDS);
+                assertTrue(!node.isAlive(), "node " + node.pid() + " outlived its playground");
+            }
+        }
+    }
+
+    @Test
     void requestsForUnknownRegionsStaleEpochsOrOtherStoresGetRegionErrorsAndWriteNothing() throws Exception {
         try (Playground pg = Playground.start(data.resolve("pg"))) {
             Metapb.Store store = onlyStore(pg);

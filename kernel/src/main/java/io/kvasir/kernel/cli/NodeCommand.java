@@ -12,6 +12,11 @@ import java.util.concurrent.CountDownLatch;
 /** {@code kvasir node --config FILE}: runs a node until the JVM is asked to stop (SIGTERM, Ctrl-C). */
 public record NodeCommand(Path configFile) implements Command {
     private static final Logger LOG = LoggerFactory.getLogger(NodeCommand.class);
+    /**
+     * System property naming a process id: when that process ends, the node stops as on SIGTERM.
+     * The playground sets it on its child nodes, so that killing the playground stops them too.
+     */
+    public static final String EXIT_WITH_PARENT = "kvasir.exit-with-parent";
 
     @Override
     public int run(PrintStream out, PrintStream err) {
@@ -30,11 +35,29 @@ public record NodeCommand(Path configFile) implements Command {
             LOG.info("Kvasir node stopped");
             stopped.countDown();
         }, "kvasir-shutdown"));
+        stopWithParent();
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    private static void stopWithParent() {
+        String parent = System.getProperty(EXIT_WITH_PARENT);
+        if (parent == null) {
+            return;
+        }
+        try {
+            ProcessHandle.of(Long.parseLong(parent.strip())).ifPresentOrElse(
+                    p -> p.onExit().thenRun(() -> {
+                        LOG.info("parent process {} ended; stopping", parent);
+                        System.exit(0);
+                    }),
+                    () -> System.exit(0));
+        } catch (NumberFormatException e) {
+            LOG.warn("{}: not a process id: {}", EXIT_WITH_PARENT, parent);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.kvasir.kernel.playground;
 
 import io.kvasir.kernel.Main;
+import io.kvasir.kernel.cli.NodeCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -32,6 +33,8 @@ final class NodeLauncher {
                 cmd.add(arg);
             }
         }
+        // A playground killed without its shutdown hook (kill -9) must not leave its nodes behind.
+        cmd.add("-D" + NodeCommand.EXIT_WITH_PARENT + "=" + ProcessHandle.current().pid());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());
