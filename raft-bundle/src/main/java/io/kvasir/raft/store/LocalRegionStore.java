@@ -30,7 +30,6 @@ final class LocalRegionStore implements RegionStore {
     private final long storeId;
     private final KvEngine engine;
     private final PeerDriver driver;
-    private final long raftEntryMaxSize;
     private final Executor completions;
     private final int maxInflightWrites;
     private final AtomicInteger inflightWrites = new AtomicInteger();
@@ -40,13 +39,11 @@ final class LocalRegionStore implements RegionStore {
      * @param completions where write futures complete: the driver's thread must go back to its
      *                    loop at once, not run the callers' continuations (responses, next latch)
      */
-    LocalRegionStore(long storeId, KvEngine engine, PeerDriver driver, long raftEntryMaxSize, int maxInflightWrites,
-                     Executor completions) {
+    LocalRegionStore(long storeId, KvEngine engine, PeerDriver driver, int maxInflightWrites, Executor completions) {
         this.maxInflightWrites = maxInflightWrites;
         this.storeId = storeId;
         this.engine = engine;
         this.driver = driver;
-        this.raftEntryMaxSize = raftEntryMaxSize;
         this.completions = completions;
     }
 
@@ -74,14 +71,12 @@ final class LocalRegionStore implements RegionStore {
         if (region == null) {
             throw RegionErrors.regionNotFound(regionId);
         }
-        Metapb.Peer self = peerOnThisStore(region);
+        Metapb.Peer self = RegionPeers.onStore(region, storeId);
         if (context.getPeer().getId() != 0 && context.getPeer().getId() != self.getId()) {
             throw RegionErrors.peerMismatch(regionId, context.getPeer().getId(), self.getId());
         }
         if (!driver.isLeader(regionId)) {
-            long leaderId = driver.leaderOf(regionId);
-            throw RegionErrors.notLeader(regionId, region.getPeersList().stream()
-                    .filter(p -> p.getId() == leaderId).findFirst().orElse(null));
+            throw RegionErrors.notLeader(regionId, RegionPeers.byId(region, driver.leaderOf(regionId)));
         }
         Metapb.RegionEpoch asked = context.getRegionEpoch();
         Metapb.RegionEpoch current = region.getRegionEpoch();
@@ -107,10 +102,6 @@ final class LocalRegionStore implements RegionStore {
                         .setRegionEpoch(route.region().getRegionEpoch()))
                 .addAllRequests(requests)
                 .build();
-        int size = command.getSerializedSize();
-        if (size > raftEntryMaxSize) {
-            return CompletableFuture.failedFuture(RegionErrors.raftEntryTooLarge(route.regionId(), size));
-        }
         // Past this many writes in flight the store answers ServerIsBusy, which makes clients back
         // off, instead of queueing without bound and timing every request out.
         if (inflightWrites.incrementAndGet() > maxInflightWrites) {
@@ -126,15 +117,5 @@ final class LocalRegionStore implements RegionStore {
                     }
                     return done;
                 }, completions);
-    }
-
-    private Metapb.Peer peerOnThisStore(Metapb.Region region) {
-        for (Metapb.Peer p : region.getPeersList()) {
-            if (p.getStoreId() == storeId) {
-                return p;
-            }
-        }
-        // A region is only registered here when it has a peer on this store.
-        throw new IllegalStateException("region " + region.getId() + " has no peer on store " + storeId);
     }
 }

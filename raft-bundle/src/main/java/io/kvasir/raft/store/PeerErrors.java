@@ -21,9 +21,7 @@ final class PeerErrors {
             return RegionErrors.regionNotFound(e.regionId());
         }
         if (t instanceof PeerException.NotLeader e) {
-            Metapb.Peer leader = routed.getPeersList().stream()
-                    .filter(p -> p.getId() == e.leaderPeerId()).findFirst().orElse(null);
-            return RegionErrors.notLeader(e.regionId(), leader);
+            return RegionErrors.notLeader(e.regionId(), RegionPeers.byId(routed, e.leaderPeerId()));
         }
         if (t instanceof PeerException.EntryTooLarge e) {
             return RegionErrors.raftEntryTooLarge(e.regionId(), e.entrySize());

@@ -39,6 +39,7 @@ public final class StoreNode implements AutoCloseable {
     private PeerDriver driver;
     private Heartbeats heartbeats;
     private LocalRegionStore regionStore;
+    private Consumer<RegionStore> onReady = s -> { };
 
     public StoreNode(KvEngine engine, StoreSettings settings, Clock clock) {
         this.engine = engine;
@@ -48,8 +49,6 @@ public final class StoreNode implements AutoCloseable {
         this.starter = new Thread(this::runStart, "kvasir-store-start");
         this.starter.setDaemon(true);
     }
-
-    private Consumer<RegionStore> onReady = s -> { };
 
     /** Starts in the background; {@code onReady} gets the store's {@link RegionStore} once it serves. */
     public void start(Consumer<RegionStore> onReady) {
@@ -73,10 +72,9 @@ public final class StoreNode implements AutoCloseable {
                 driver = new PeerDriver(engine, settings.raftBaseTickInterval(), settings.raftEntryMaxSize(),
                         settings.raftLogGcCountLimit(), clock);
                 driver.start();
-                regionStore = new LocalRegionStore(storeId, engine, driver, settings.raftEntryMaxSize(),
-                        settings.maxInflightWrites(), completions);
+                regionStore = new LocalRegionStore(storeId, engine, driver, settings.maxInflightWrites(), completions);
                 for (Metapb.Region region : regions) {
-                    driver.open(region, peerOn(region, storeId)).join();
+                    driver.open(region, RegionPeers.onStore(region, storeId)).join();
                     regionStore.add(region);
                 }
                 heartbeats = new Heartbeats(pd, engine, storeId, settings, this::leaderRegions, clock);
@@ -161,13 +159,8 @@ public final class StoreNode implements AutoCloseable {
         }
         return store.regions().stream()
                 .filter(r -> d.isLeader(r.getId()))
-                .map(r -> new Heartbeats.LeaderRegion(r, peerOn(r, store.storeId())))
+                .map(r -> new Heartbeats.LeaderRegion(r, RegionPeers.onStore(r, store.storeId())))
                 .toList();
-    }
-
-    private static Metapb.Peer peerOn(Metapb.Region region, long storeId) {
-        return region.getPeersList().stream().filter(p -> p.getStoreId() == storeId).findFirst()
-                .orElseThrow(() -> new IllegalStateException("region " + region.getId() + " has no peer on store " + storeId));
     }
 
     @Override

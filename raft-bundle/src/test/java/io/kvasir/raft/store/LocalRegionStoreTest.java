@@ -60,7 +60,7 @@ class LocalRegionStoreTest {
     }
 
     LocalRegionStore store(int maxInflight) {
-        LocalRegionStore s = new LocalRegionStore(STORE, engine, driver, 1 << 20, maxInflight, completions);
+        LocalRegionStore s = new LocalRegionStore(STORE, engine, driver, maxInflight, completions);
         s.add(region);
         return s;
     }
