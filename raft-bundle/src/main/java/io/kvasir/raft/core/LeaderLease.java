@@ -88,6 +88,10 @@ final class LeaderLease {
         voided = true;
     }
 
+    LeaseStatus status() {
+        return new LeaseStatus(now, voided ? Long.MIN_VALUE : expiry, durationTicks);
+    }
+
     boolean valid() {
         return !voided && now < expiry;
     }

@@ -243,6 +243,26 @@ public final class RawNode {
                 raft.lead, raft.state(), raft.trk.config().toString(), progress, transferee);
     }
 
+    /**
+     * This node's lease as leader (see {@link LeaseStatus}; it may have expired), or null when it
+     * is no leader. A single voter holds one only once it served a read alone.
+     */
+    public LeaseStatus lease() {
+        return raft.role instanceof LeaderState leader ? leader.lease().status() : null;
+    }
+
+    /**
+     * While leading: the match index of every peer in the configuration (the leader's own is its
+     * last index); empty on followers. For reporting lagging peers and bounding log GC.
+     */
+    public java.util.Map<Long, Long> matchIndexes() {
+        java.util.Map<Long, Long> out = new TreeMap<>();
+        if (raft.role instanceof LeaderState) {
+            raft.trk.visit((id, pr) -> out.put(id, pr.match()));
+        }
+        return out;
+    }
+
     /** The node's id. */
     public long id() {
         return raft.id;

@@ -4,7 +4,6 @@ import io.grpc.stub.StreamObserver;
 import io.kvasir.engine.api.ColumnFamily;
 import io.kvasir.engine.api.KeyRange;
 import io.kvasir.engine.api.KvEngine;
-import io.kvasir.kvproto.Metapb;
 import io.kvasir.kvproto.Pdpb;
 import io.kvasir.raft.api.DataKeys;
 import java.io.IOException;
@@ -15,7 +14,9 @@ import java.util.Collection;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import io.kvasir.raft.store.peer.PeerView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,8 @@ final class Heartbeats implements AutoCloseable {
     private final KvEngine engine;
     private final long storeId;
     private final StoreSettings settings;
-    private final Supplier<Collection<LeaderRegion>> leaderRegions;
+    private final Supplier<Collection<PeerView>> regions;
+    private final Consumer<Pdpb.RegionHeartbeatResponse> operators;
     private final Clock clock;
     private final long startTimeSeconds;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -41,17 +43,19 @@ final class Heartbeats implements AutoCloseable {
         return t;
     });
 
-    /** A region this store leads, with the leader peer to report. */
-    record LeaderRegion(Metapb.Region region, Metapb.Peer leader) {
-    }
-
+    /**
+     * @param regions       the views of the regions this store holds (it reports those it leads)
+     * @param operators     what to do with PD's answers (membership changes, leader transfers)
+     */
     Heartbeats(PdClient pd, KvEngine engine, long storeId, StoreSettings settings,
-               Supplier<Collection<LeaderRegion>> leaderRegions, Clock clock) {
+               Supplier<Collection<PeerView>> regions, Consumer<Pdpb.RegionHeartbeatResponse> operators,
+               Clock clock) {
         this.pd = pd;
         this.engine = engine;
         this.storeId = storeId;
         this.settings = settings;
-        this.leaderRegions = leaderRegions;
+        this.regions = regions;
+        this.operators = operators;
         this.clock = clock;
         this.startTimeSeconds = clock.instant().getEpochSecond();
     }
@@ -63,9 +67,13 @@ final class Heartbeats implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::sendRegionHeartbeats, 0, region, TimeUnit.MILLISECONDS);
     }
 
-    /** Reports a region at once, e.g. after it was created or changed. */
-    void regionChanged(LeaderRegion region) {
-        timer.execute(() -> sendRegionHeartbeat(region));
+    /** Reports a region at once, e.g. after its members, leader or lagging peers changed. */
+    void regionChanged(PeerView region) {
+        try {
+            timer.execute(() -> sendRegionHeartbeat(region));
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            // stopping
+        }
     }
 
     private void sendStoreHeartbeat() {
@@ -77,21 +85,26 @@ final class Heartbeats implements AutoCloseable {
     }
 
     private void sendRegionHeartbeats() {
-        for (LeaderRegion r : leaderRegions.get()) {
+        for (PeerView r : regions.get()) {
             sendRegionHeartbeat(r);
         }
     }
 
-    private void sendRegionHeartbeat(LeaderRegion r) {
+    private void sendRegionHeartbeat(PeerView r) {
+        if (!r.isLeader() || !r.initialized()) {
+            return;
+        }
         try {
             KeyRange range = KeyRange.of(DataKeys.data(r.region().getStartKey().toByteArray()),
                     DataKeys.dataEnd(r.region().getEndKey().toByteArray()));
             Pdpb.RegionHeartbeatRequest.Builder request = Pdpb.RegionHeartbeatRequest.newBuilder()
                     .setRegion(r.region())
-                    .setLeader(r.leader())
+                    .setLeader(r.self())
+                    .addAllPendingPeers(r.pendingPeers())
+                    .addAllDownPeers(r.downPeers())
                     .setApproximateSize(engine.approximateSize(range, ColumnFamily.DATA))
                     .setApproximateKeys(engine.approximateKeys(range, ColumnFamily.DATA));
-            pd.regionHeartbeat(request, IGNORE_OPERATORS);
+            pd.regionHeartbeat(request, responses);
         } catch (RuntimeException e) {
             LOG.warn("region {} heartbeat to PD failed: {}", r.region().getId(), e.getMessage());
         }
@@ -100,7 +113,7 @@ final class Heartbeats implements AutoCloseable {
     private Pdpb.StoreStats storeStats() {
         Pdpb.StoreStats.Builder stats = Pdpb.StoreStats.newBuilder()
                 .setStoreId(storeId)
-                .setRegionCount(leaderRegions.get().size())
+                .setRegionCount(regions.get().size())
                 .setStartTime((int) startTimeSeconds)
                 .setUsedSize(engine.approximateSize(KeyRange.ALL, ColumnFamily.DATA));
         try {
@@ -112,11 +125,15 @@ final class Heartbeats implements AutoCloseable {
         return stats.build();
     }
 
-    // Scheduling operators (add peer, transfer leader, ...) arrive here; they come with replication.
-    private static final StreamObserver<Pdpb.RegionHeartbeatResponse> IGNORE_OPERATORS = new StreamObserver<>() {
+    // PD's operators (add peer, transfer leader, ...) arrive here, on a gRPC thread.
+    private final StreamObserver<Pdpb.RegionHeartbeatResponse> responses = new StreamObserver<>() {
         @Override
         public void onNext(Pdpb.RegionHeartbeatResponse value) {
-            LOG.debug("PD operator for region {} ignored: no scheduling yet", value.getRegionId());
+            try {
+                operators.accept(value);
+            } catch (RuntimeException e) {
+                LOG.warn("region {}: PD operator failed: {}", value.getRegionId(), e.toString());
+            }
         }
 
         @Override

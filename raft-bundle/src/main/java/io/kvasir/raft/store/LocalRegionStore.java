@@ -9,14 +9,13 @@ import io.kvasir.raft.api.RegionErrors;
 import io.kvasir.raft.api.RegionRoute;
 import io.kvasir.raft.api.RegionStore;
 import io.kvasir.raft.store.peer.PeerDriver;
-import java.util.Collection;
+import io.kvasir.raft.store.peer.PeerView;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@link RegionStore} of one store: routes requests by the regions this store holds, reads
@@ -33,7 +32,8 @@ final class LocalRegionStore implements RegionStore {
     private final Executor completions;
     private final int maxInflightWrites;
     private final AtomicInteger inflightWrites = new AtomicInteger();
-    private final Map<Long, Metapb.Region> regions = new ConcurrentHashMap<>();
+    private final AtomicLong localReads = new AtomicLong();
+    private final AtomicLong readIndexReads = new AtomicLong();
 
     /**
      * @param completions where write futures complete: the driver's thread must go back to its
@@ -47,13 +47,6 @@ final class LocalRegionStore implements RegionStore {
         this.completions = completions;
     }
 
-    void add(Metapb.Region region) {
-        regions.put(region.getId(), region);
-    }
-
-    Collection<Metapb.Region> regions() {
-        return regions.values();
-    }
 
     @Override
     public long storeId() {
@@ -67,16 +60,17 @@ final class LocalRegionStore implements RegionStore {
             throw RegionErrors.storeNotMatch(requestedStore, storeId);
         }
         long regionId = context.getRegionId();
-        Metapb.Region region = regions.get(regionId);
-        if (region == null) {
+        PeerView view = driver.view(regionId);
+        if (view == null || !view.initialized()) {
             throw RegionErrors.regionNotFound(regionId);
         }
-        Metapb.Peer self = RegionPeers.onStore(region, storeId);
+        Metapb.Region region = view.region();
+        Metapb.Peer self = view.self();
         if (context.getPeer().getId() != 0 && context.getPeer().getId() != self.getId()) {
             throw RegionErrors.peerMismatch(regionId, context.getPeer().getId(), self.getId());
         }
-        if (!driver.isLeader(regionId)) {
-            throw RegionErrors.notLeader(regionId, RegionPeers.byId(region, driver.leaderOf(regionId)));
+        if (!view.isLeader()) {
+            throw RegionErrors.notLeader(regionId, RegionPeers.byId(region, view.leaderPeerId()));
         }
         Metapb.RegionEpoch asked = context.getRegionEpoch();
         Metapb.RegionEpoch current = region.getRegionEpoch();
@@ -86,11 +80,33 @@ final class LocalRegionStore implements RegionStore {
         return new RegionRoute(region, self);
     }
 
+    /**
+     * A leader within its lease reads the engine at once, on the caller's thread (TiKV's local
+     * reader): no other leader can have acknowledged a write since the lease began, and this one
+     * applied all of its own. Otherwise the read goes through ReadIndex, which confirms leadership
+     * with a quorum and waits until the read point is applied.
+     */
     @Override
     public CompletableFuture<Snapshot> snapshot(RegionRoute route) {
-        // One replica, and writes complete only once applied: the engine is always up to date.
-        // Replication will put a lease check or a ReadIndex here.
-        return CompletableFuture.completedFuture(engine.snapshot());
+        PeerView view = driver.view(route.regionId());
+        if (view != null && view.leaseValidAt(driver.ticker().nanos())
+                && view.region().getRegionEpoch().equals(route.region().getRegionEpoch())) {
+            localReads.incrementAndGet();
+            return CompletableFuture.completedFuture(engine.snapshot());
+        }
+        readIndexReads.incrementAndGet();
+        return driver.readIndex(route.regionId())
+                .handleAsync((done, failure) -> {
+                    if (failure != null) {
+                        throw new CompletionException(PeerErrors.toRegionError(failure, route.region()));
+                    }
+                    return engine.snapshot();
+                }, completions);
+    }
+
+    /** Reads served from the lease, and through ReadIndex, since start. */
+    long[] readCounts() {
+        return new long[] {localReads.get(), readIndexReads.get()};
     }
 
     @Override

@@ -7,6 +7,11 @@ import io.kvasir.kvproto.Pdpb;
 import io.kvasir.kvproto.RaftServerpb;
 import io.kvasir.raft.api.RegionStore;
 import io.kvasir.raft.store.peer.PeerDriver;
+import io.kvasir.raft.store.peer.PeerDriverConfig;
+import io.kvasir.raft.store.peer.PeerView;
+import io.kvasir.raft.store.peer.RaftTransport;
+import io.kvasir.raft.store.peer.Ticker;
+import io.kvasir.raft.store.snap.SnapshotPaths;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -36,6 +41,8 @@ public final class StoreNode implements AutoCloseable {
         return t;
     });
     private volatile boolean closed;
+    private final SnapshotPaths snapshotPaths;
+    private volatile RaftTransport transport;
     private PeerDriver driver;
     private Heartbeats heartbeats;
     private LocalRegionStore regionStore;
@@ -46,6 +53,7 @@ public final class StoreNode implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.pd = new PdClient(settings.pdEndpoints(), d -> Thread.sleep(d.toMillis()));
+        this.snapshotPaths = new SnapshotPaths(engine.path().resolveSibling(engine.path().getFileName() + "-snap"));
         this.starter = new Thread(this::runStart, "kvasir-store-start");
         this.starter.setDaemon(true);
     }
@@ -69,15 +77,26 @@ public final class StoreNode implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                driver = new PeerDriver(engine, settings.raftBaseTickInterval(), settings.raftEntryMaxSize(),
-                        settings.raftLogGcCountLimit(), clock);
+                driver = new PeerDriver(engine, driverConfig(), Ticker.system(), this::send, snapshotPaths);
+                PdOperators operators = new PdOperators(driver);
+                heartbeats = new Heartbeats(pd, engine, storeId, settings, driver::views, operators::handle, clock);
+                driver.listener(new PeerDriver.PeerListener() {
+                    @Override
+                    public void changed(PeerView view) {
+                        if (view.isLeader()) {
+                            heartbeats.regionChanged(view);
+                        }
+                    }
+
+                    @Override
+                    public void removed(long regionId) {
+                    }
+                });
                 driver.start();
                 regionStore = new LocalRegionStore(storeId, engine, driver, settings.maxInflightWrites(), completions);
                 for (Metapb.Region region : regions) {
                     driver.open(region, RegionPeers.onStore(region, storeId)).join();
-                    regionStore.add(region);
                 }
-                heartbeats = new Heartbeats(pd, engine, storeId, settings, this::leaderRegions, clock);
                 heartbeats.start();
             }
             LOG.info("store {} of cluster {} is serving {} region(s) at {}", storeId, pd.clusterId(),
@@ -151,16 +170,22 @@ public final class StoreNode implements AutoCloseable {
         return store.build();
     }
 
-    private List<Heartbeats.LeaderRegion> leaderRegions() {
-        LocalRegionStore store = regionStore;
-        PeerDriver d = driver;
-        if (store == null || d == null) {
-            return List.of();
+    private PeerDriverConfig driverConfig() {
+        long gcLimit = settings.raftLogGcCountLimit();
+        return PeerDriverConfig.builder()
+                .tickMillis(settings.raftBaseTickInterval().toMillis())
+                .raftEntryMaxSize(settings.raftEntryMaxSize())
+                .raftLogGcCountLimit(gcLimit)
+                .raftLogGcKeepEntries(Math.min(PeerDriverConfig.DEFAULT_RAFT_LOG_GC_KEEP_ENTRIES, gcLimit - 1))
+                .build();
+    }
+
+    /** Where the driver's messages go: the transport, once there is one. */
+    private void send(RaftServerpb.RaftMessage message) {
+        RaftTransport t = transport;
+        if (t != null) {
+            t.send(message);
         }
-        return store.regions().stream()
-                .filter(r -> d.isLeader(r.getId()))
-                .map(r -> new Heartbeats.LeaderRegion(r, RegionPeers.onStore(r, store.storeId())))
-                .toList();
     }
 
     @Override

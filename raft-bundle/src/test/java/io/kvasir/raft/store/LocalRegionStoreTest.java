@@ -61,7 +61,6 @@ class LocalRegionStoreTest {
 
     LocalRegionStore store(int maxInflight) {
         LocalRegionStore s = new LocalRegionStore(STORE, engine, driver, maxInflight, completions);
-        s.add(region);
         return s;
     }
 

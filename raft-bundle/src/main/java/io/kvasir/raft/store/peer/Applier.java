@@ -5,7 +5,11 @@ import io.kvasir.engine.api.ColumnFamily;
 import io.kvasir.engine.api.EngineLimits;
 import io.kvasir.engine.api.WriteBatch;
 import io.kvasir.kvproto.Eraftpb.Entry;
-import io.kvasir.kvproto.Eraftpb.EntryType;
+import io.kvasir.kvproto.Eraftpb.ConfChangeV2;
+import io.kvasir.kvproto.RaftCmdpb.ChangePeerRequest;
+import io.kvasir.kvproto.RaftServerpb.PeerState;
+import io.kvasir.kvproto.RaftServerpb.RegionLocalState;
+import io.kvasir.raft.core.ConfChanges;
 import io.kvasir.kvproto.Metapb;
 import io.kvasir.kvproto.RaftCmdpb.RaftCmdRequest;
 import io.kvasir.kvproto.RaftServerpb.RaftApplyState;
@@ -24,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * holds either both or neither, and replay starts right after the last applied entry. The
  * in-memory state moves only once that batch is written ({@link #applied}).
  *
- * <p>What an entry does: an empty normal entry (a new leader's no-op) and a membership change only
- * advance the applied index; a normal entry is decoded as a {@code RaftCmdRequest}, checked
+ * <p>What an entry does: an empty normal entry (a new leader's no-op) only advances the applied
+ * index; a membership change moves the region's peers ({@link RegionMembership}); a normal entry is decoded as a {@code RaftCmdRequest}, checked
  * ({@link WriteCommands#check}) and written. A command that fails its check, or does not decode,
  * changes no data and is answered with the error: the outcome depends only on the entry and the
  * region, so every replica makes the same choice. Not thread-safe: the driver thread owns it.
@@ -34,20 +38,27 @@ final class Applier {
 
     private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
 
-    /** The result of one applied entry: {@code error} is null when the command took effect. */
-    record Outcome(long index, long term, PeerException error) {
+    /**
+     * The result of one applied entry: {@code error} is null when the command took effect;
+     * {@code confChange} is the membership change to hand the Raft node once the batch is
+     * written, null for other entries or a refused change.
+     */
+    record Outcome(long index, long term, PeerException error, ConfChangeV2 confChange) {
     }
 
     private final long regionId;
     private final EngineLimits limits;
-    private final Metapb.Region region;
+    private Metapb.Region region;
     private RaftApplyState state;
-    /** The index and term of the last entry staged; equal to the state's once written. */
+    /** The index of the last entry staged; equal to the state's once written. */
     private long stagedIndex;
+    /** The region after the staged entries; equal to {@link #region} once written. */
+    private Metapb.Region stagedRegion;
 
     Applier(Metapb.Region region, RaftApplyState state, EngineLimits limits) {
         this.regionId = region.getId();
         this.region = region;
+        this.stagedRegion = region;
         this.state = state;
         this.limits = limits;
         this.stagedIndex = state.getAppliedIndex();
@@ -76,18 +87,61 @@ final class Applier {
                 throw new IllegalStateException("region " + regionId + ": applying entry " + e.getIndex()
                         + " after " + stagedIndex);
             }
-            PeerException error = null;
-            if (e.getEntryType() == EntryType.EntryNormal && !e.getData().isEmpty()) {
-                error = applyCommand(batch, e);
-            } else if (e.getEntryType() != EntryType.EntryNormal) {
-                // TODO(peer): membership changes come with replication across stores (next issue):
-                // RawNode#applyConfChange and the region's peer list. A single voter proposes none.
-                LOG.warn("region {}: membership change at index {} ignored; not supported yet", regionId, e.getIndex());
+            if (ConfChanges.isConfChange(e)) {
+                outcomes.add(applyConfChange(batch, e));
+            } else {
+                PeerException error = e.getData().isEmpty() ? null : applyCommand(batch, e);
+                outcomes.add(new Outcome(e.getIndex(), e.getTerm(), error, null));
             }
-            outcomes.add(new Outcome(e.getIndex(), e.getTerm(), error));
             stagedIndex = e.getIndex();
         }
         return outcomes;
+    }
+
+    /**
+     * A membership change: the region's peers and {@code conf_ver} move with it, and the new
+     * region state goes in the same batch as the apply state. A change the core made on its own
+     * (leaving a joint configuration) carries no command; one from a proposal carries it as
+     * context, and is refused, on every replica alike, if its epoch is stale or it does not fit.
+     */
+    private Outcome applyConfChange(WriteBatch batch, Entry e) {
+        ConfChangeV2 cc = ConfChanges.decode(e);
+        if (cc == null) {
+            return new Outcome(e.getIndex(), e.getTerm(), new PeerException.InvalidCommand(regionId,
+                    "entry " + e.getIndex() + " does not decode as a membership change"), null);
+        }
+        List<ChangePeerRequest> changes = List.of();
+        if (!cc.getContext().isEmpty()) {
+            RaftCmdRequest cmd;
+            try {
+                cmd = RaftCmdRequest.parseFrom(cc.getContext());
+            } catch (InvalidProtocolBufferException ex) {
+                return new Outcome(e.getIndex(), e.getTerm(), new PeerException.InvalidCommand(regionId,
+                        "entry " + e.getIndex() + " carries a context that is no RaftCmdRequest"), null);
+            }
+            long asked = cmd.getHeader().getRegionEpoch().getConfVer();
+            long current = stagedRegion.getRegionEpoch().getConfVer();
+            if (asked != current) {
+                return new Outcome(e.getIndex(), e.getTerm(), new PeerException.EpochNotMatch(regionId,
+                        "membership change for conf_ver " + asked + ", region is at " + current, stagedRegion), null);
+            }
+            changes = RegionMembership.changesOf(cmd.getAdminRequest());
+        } else if (cc.getChangesCount() != 0) {
+            return new Outcome(e.getIndex(), e.getTerm(), new PeerException.InvalidCommand(regionId,
+                    "entry " + e.getIndex() + " changes members without a command"), null);
+        }
+        Metapb.Region next;
+        try {
+            next = RegionMembership.apply(stagedRegion, changes);
+        } catch (PeerException.InvalidCommand refused) {
+            return new Outcome(e.getIndex(), e.getTerm(), refused, null);
+        }
+        batch.put(ColumnFamily.RAFT, LocalKeys.regionStateKey(regionId), RegionLocalState.newBuilder()
+                .setState(PeerState.Normal).setRegion(next).build().toByteArray());
+        LOG.info("region {}: membership change at index {}: {} -> {}", regionId, e.getIndex(),
+                RegionMembership.describe(stagedRegion), RegionMembership.describe(next));
+        stagedRegion = next;
+        return new Outcome(e.getIndex(), e.getTerm(), null, cc);
     }
 
     private PeerException applyCommand(WriteBatch batch, Entry e) {
@@ -98,11 +152,11 @@ final class Applier {
             return new PeerException.InvalidCommand(regionId, "entry " + e.getIndex() + " does not decode as a RaftCmdRequest");
         }
         try {
-            WriteCommands.check(cmd, region, limits);
+            WriteCommands.check(cmd, stagedRegion, limits);
         } catch (PeerException refused) {
             return refused;
         }
-        WriteCommands.addTo(batch, cmd, region);
+        WriteCommands.addTo(batch, cmd, stagedRegion);
         return null;
     }
 
@@ -119,10 +173,20 @@ final class Applier {
     /** The batch holding {@code next} was written. */
     void applied(RaftApplyState next) {
         state = next;
+        region = stagedRegion;
     }
 
     /** The staged batch was not written: forget what was staged. */
     void abandonStaged() {
         stagedIndex = state.getAppliedIndex();
+        stagedRegion = region;
+    }
+
+    /** A snapshot replaced the region's data and state: start over from it. */
+    void restored(Metapb.Region snapshotRegion, RaftApplyState snapshotState) {
+        region = snapshotRegion;
+        stagedRegion = snapshotRegion;
+        state = snapshotState;
+        stagedIndex = snapshotState.getAppliedIndex();
     }
 }

@@ -41,6 +41,9 @@ final class EngineLogStorage implements LogStorage {
     private final EntryCache cache;
     private RaftLocalState raftState;
     private RaftTruncatedState truncated;
+    private java.util.function.Supplier<Snapshot> snapshotSource = () -> {
+        throw new StorageException.SnapshotTemporarilyUnavailable();
+    };
 
     EngineLogStorage(KvEngine engine, long regionId, ConfState confState, RaftLocalState raftState,
             RaftTruncatedState truncated, int cacheCapacity) {
@@ -103,14 +106,21 @@ final class EngineLogStorage implements LogStorage {
         return raftState.getLastIndex();
     }
 
-    /**
-     * Region snapshots are not built yet (replication across stores is the next step), so a
-     * leader that finds a follower behind its log is told to ask again later.
-     */
-    // TODO(peer): build a region snapshot from an engine snapshot at the applied index.
+    /** A region snapshot from the peer's {@link SnapshotBuilder}: built on demand, off the Raft loop. */
     @Override
     public Snapshot snapshot() {
-        throw new StorageException.SnapshotTemporarilyUnavailable();
+        return snapshotSource.get();
+    }
+
+    void snapshotSource(java.util.function.Supplier<Snapshot> source) {
+        this.snapshotSource = source;
+    }
+
+    /** A snapshot replaced the log: it is empty after the snapshot's index, which the engine already holds. */
+    void restored(RaftLocalState state, RaftTruncatedState snapshotPoint) {
+        raftState = state;
+        truncated = snapshotPoint;
+        cache.compactTo(Long.MAX_VALUE);
     }
 
     HardState hardState() {

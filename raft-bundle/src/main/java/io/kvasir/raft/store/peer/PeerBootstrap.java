@@ -14,6 +14,7 @@ import io.kvasir.kvproto.RaftServerpb.RaftApplyState;
 import io.kvasir.kvproto.RaftServerpb.RaftLocalState;
 import io.kvasir.kvproto.RaftServerpb.RaftTruncatedState;
 import io.kvasir.kvproto.RaftServerpb.RegionLocalState;
+import io.kvasir.raft.store.snap.SnapshotPaths;
 
 /**
  * Loads a region's persisted Raft state, or writes the initial state of a new region (TiKV
@@ -56,7 +57,7 @@ final class PeerBootstrap {
      * {@code region}: it is the region as this store last applied it; {@code region} is only
      * written when the store holds no region state yet.
      */
-    static InitialState loadOrBootstrap(KvEngine engine, Metapb.Region region, Metapb.Peer self) {
+    static InitialState loadOrBootstrap(KvEngine engine, SnapshotPaths paths, Metapb.Region region, Metapb.Peer self) {
         long regionId = region.getId();
         RegionLocalState regionState = read(engine, LocalKeys.regionStateKey(regionId), RegionLocalState.parser());
         RaftLocalState raftState = read(engine, LocalKeys.raftStateKey(regionId), RaftLocalState.parser());
@@ -76,7 +77,38 @@ final class PeerBootstrap {
                     : "a raft state but no apply state") + ": the store is corrupt");
         }
         validate(regionId, raftState, applyState);
+        if (regionState != null && regionState.getState() == PeerState.Applying) {
+            SnapshotInstaller.resume(engine, paths, current, applyState);
+        }
         return new InitialState(current, raftState, applyState, false);
+    }
+
+    /**
+     * The state of a peer created by a message from its leader: no range, no members, no data,
+     * an empty log; only a hard state it may have persisted before a restart (a vote it cast).
+     * Nothing is written: until a snapshot arrives, there is nothing to keep.
+     */
+    static InitialState uninitialized(KvEngine engine, long regionId) {
+        RaftLocalState raftState = read(engine, LocalKeys.raftStateKey(regionId), RaftLocalState.parser());
+        if (raftState == null || raftState.getLastIndex() != 0) {
+            raftState = RaftLocalState.newBuilder()
+                    .setHardState(raftState == null ? HardState.getDefaultInstance()
+                            : raftState.getHardState().toBuilder().setCommit(0).build())
+                    .build();
+        }
+        RaftApplyState applyState = RaftApplyState.newBuilder()
+                .setTruncatedState(RaftTruncatedState.getDefaultInstance()).build();
+        return new InitialState(Metapb.Region.newBuilder().setId(regionId).build(), raftState, applyState, false);
+    }
+
+    /** Whether the store holds a tombstone of {@code regionId} at least as new as {@code epoch}: a peer there must not come back. */
+    static boolean isTombstoneAtLeast(KvEngine engine, long regionId, Metapb.RegionEpoch epoch) {
+        RegionLocalState state = read(engine, LocalKeys.regionStateKey(regionId), RegionLocalState.parser());
+        if (state == null || state.getState() != PeerState.Tombstone) {
+            return false;
+        }
+        Metapb.RegionEpoch dead = state.getRegion().getRegionEpoch();
+        return epoch.getConfVer() <= dead.getConfVer() && epoch.getVersion() <= dead.getVersion();
     }
 
     private static InitialState bootstrap(KvEngine engine, Metapb.Region region, boolean writeRegionState) {

@@ -2,7 +2,10 @@ package io.kvasir.raft.store.peer;
 
 import io.kvasir.engine.api.KvEngine;
 import io.kvasir.kvproto.Metapb;
+import io.kvasir.kvproto.Eraftpb.MessageType;
 import io.kvasir.kvproto.RaftCmdpb.RaftCmdRequest;
+import io.kvasir.kvproto.RaftServerpb.RaftMessage;
+import io.kvasir.raft.store.snap.SnapshotPaths;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +14,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,14 +71,32 @@ public final class PeerDriver implements AutoCloseable {
     private long nextTickNanos;
 
     // Read by any thread.
-    /** What other threads may know of a region: its peer here and its leader, 0 when unknown. */
-    private record RegionView(long selfPeerId, long leaderPeerId) {
-    }
-
-    private final Map<Long, RegionView> views = new ConcurrentHashMap<>();
+    private final Map<Long, PeerView> views = new ConcurrentHashMap<>();
     private final AtomicLong proposals = new AtomicLong();
     private final AtomicLong ticks = new AtomicLong();
     private volatile LongConsumer beforeApply = regionId -> { };
+    private volatile PeerListener listener = PeerListener.NONE;
+    private final PeerContext context;
+    private final ExecutorService snapshotWorker;
+
+    /** Told when a region's shape (range, members, leader, lagging peers) changes here, or it goes away. */
+    public interface PeerListener {
+        /** Called on the driver thread: must not block. */
+        void changed(PeerView view);
+
+        /** The region's peer was destroyed here (removed from the region). */
+        void removed(long regionId);
+
+        PeerListener NONE = new PeerListener() {
+            @Override
+            public void changed(PeerView view) {
+            }
+
+            @Override
+            public void removed(long regionId) {
+            }
+        };
+    }
 
     /** A driver over {@code engine} (which holds both the Raft log and the data) with the real clock and no transport. */
     public PeerDriver(KvEngine engine, PeerDriverConfig config) {
@@ -96,6 +119,13 @@ public final class PeerDriver implements AutoCloseable {
     }
 
     public PeerDriver(KvEngine engine, PeerDriverConfig config, Ticker ticker, RaftTransport transport) {
+        this(engine, config, ticker, transport, new SnapshotPaths(
+                engine.path().resolveSibling(engine.path().getFileName() + "-snap")));
+    }
+
+    /** A driver whose region snapshots live under {@code snapshotPaths}. */
+    public PeerDriver(KvEngine engine, PeerDriverConfig config, Ticker ticker, RaftTransport transport,
+            SnapshotPaths snapshotPaths) {
         this.engine = engine;
         this.config = config;
         this.ticker = ticker;
@@ -109,11 +139,23 @@ public final class PeerDriver implements AutoCloseable {
 
             @Override
             public void leaderChanged(RegionPeer peer, long leaderPeerId) {
-                publish(peer, leaderPeerId);
+                peer.publish();
             }
         });
         this.thread = new Thread(this::run, "kvasir-peer-driver");
         this.thread.setDaemon(true);
+        this.snapshotWorker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "kvasir-snap-generator");
+            t.setDaemon(true);
+            return t;
+        });
+        this.context = new PeerContext(engine, config, transport, snapshotPaths, snapshotWorker, ticker,
+                this::published, id -> beforeApply.accept(id));
+    }
+
+    /** Sets who hears of region changes; call before {@link #start()}. */
+    public void listener(PeerListener l) {
+        this.listener = l;
     }
 
     /** Starts the driver thread. */
@@ -166,18 +208,62 @@ public final class PeerDriver implements AutoCloseable {
     }
 
     /**
+     * Hands a message from another store to its region's peer, creating the peer if its leader is
+     * asking for it (TiKV {@code maybe_create_peer}). Never blocks; a message the store cannot
+     * take is dropped, which Raft tolerates.
+     */
+    public void step(RaftMessage message) {
+        submit(new PeerTask.Step(message, new CompletableFuture<>()));
+    }
+
+    /** The transport could not deliver to {@code peerId} of the region. */
+    public void reportUnreachable(long regionId, long peerId) {
+        submit(new PeerTask.Delivery(regionId, peerId, false, false, new CompletableFuture<>()));
+    }
+
+    /** The snapshot sent to {@code peerId} of the region arrived ({@code delivered}) or not. */
+    public void reportSnapshot(long regionId, long peerId, boolean delivered) {
+        submit(new PeerTask.Delivery(regionId, peerId, true, delivered, new CompletableFuture<>()));
+    }
+
+    /**
+     * Completes once a read of the region may look at the engine and see every write acknowledged
+     * before this call: the leader confirmed it still leads (ReadIndex) and applied up to the read
+     * point. Fails with {@link PeerException.NotLeader} or {@link PeerException.RegionNotFound}.
+     * Reads within a valid lease ({@link PeerView#leaseValidAt}) need not call it.
+     */
+    public CompletableFuture<Void> readIndex(long regionId) {
+        return submit(new PeerTask.ReadIndex(regionId, new CompletableFuture<>()));
+    }
+
+    /** The region's peer here as last published, or null when none is open. */
+    public PeerView view(long regionId) {
+        return views.get(regionId);
+    }
+
+    /** Every open region's view. */
+    public java.util.Collection<PeerView> views() {
+        return java.util.List.copyOf(views.values());
+    }
+
+    /** The monotonic clock lease deadlines are measured on. */
+    public Ticker ticker() {
+        return ticker;
+    }
+
+    /**
      * The peer id of the region's leader as last seen by the driver, or 0 when unknown or the
      * region is not open here. A hint for routing: leadership may have moved since.
      */
     public long leaderOf(long regionId) {
-        RegionView view = views.get(regionId);
+        PeerView view = views.get(regionId);
         return view == null ? 0 : view.leaderPeerId();
     }
 
     /** Whether this store's peer of the region leads it, as last seen by the driver (a hint, like {@link #leaderOf}). */
     public boolean isLeader(long regionId) {
-        RegionView view = views.get(regionId);
-        return view != null && view.leaderPeerId() == view.selfPeerId();
+        PeerView view = views.get(regionId);
+        return view != null && view.isLeader();
     }
 
     public PeerDriverStats stats() {
@@ -196,6 +282,7 @@ public final class PeerDriver implements AutoCloseable {
         if (was == State.NEW) {
             state.set(State.TERMINATED);
             failMailbox();
+            snapshotWorker.shutdownNow();
             return;
         }
         if (was == State.TERMINATED) {
@@ -316,6 +403,12 @@ public final class PeerDriver implements AutoCloseable {
         try {
             if (task instanceof PeerTask.Propose propose) {
                 handlePropose(propose);
+            } else if (task instanceof PeerTask.Step step) {
+                handleStep(step.message());
+            } else if (task instanceof PeerTask.ReadIndex read) {
+                handleReadIndex(read);
+            } else if (task instanceof PeerTask.Delivery delivery) {
+                handleDelivery(delivery);
             } else if (task instanceof PeerTask.Open open) {
                 handleOpen(open);
             } else if (task instanceof PeerTask.Close close) {
@@ -343,8 +436,7 @@ public final class PeerDriver implements AutoCloseable {
             }
             peers.remove(regionId).close(new PeerException.Closed(regionId, "the failed peer"));
         }
-        RegionPeer peer = RegionPeer.open(engine, task.region(), task.self(), config, transport,
-                id -> beforeApply.accept(id));
+        RegionPeer peer = RegionPeer.open(context, task.region(), task.self());
         peers.put(regionId, peer);
         try {
             // Entries committed before a restart but not applied are applied now, before the peer
@@ -358,7 +450,7 @@ public final class PeerDriver implements AutoCloseable {
             peer.campaignIfSoleVoter();
             // Published now, not when the campaign's Ready is handled: a sole voter leads from
             // here on, and requests routed meanwhile should not be bounced as not_leader.
-            publish(peer, peer.status().leaderId());
+            peer.publish();
         } catch (RuntimeException | Error e) {
             peers.remove(regionId);
             if (peer.isLive()) {
@@ -378,6 +470,96 @@ public final class PeerDriver implements AutoCloseable {
         if (peer.propose(task.cmd(), task.future())) {
             proposals.incrementAndGet();
         }
+    }
+
+    private void handleStep(RaftMessage msg) {
+        long regionId = msg.getRegionId();
+        RegionPeer peer = peers.get(regionId);
+        if (peer != null && peer.self().getId() != msg.getToPeer().getId()) {
+            if (msg.getToPeer().getId() < peer.self().getId()) {
+                return; // for a peer this store had before; stale
+            }
+            // The region re-added this store with a new peer while ours missed its removal.
+            LOG.info("region {}: peer {} is stale, peer {} replaces it", regionId, peer.self().getId(),
+                    msg.getToPeer().getId());
+            destroy(peer);
+            peer = null;
+        }
+        if (peer == null) {
+            if (!mayCreatePeer(msg)) {
+                return;
+            }
+            peer = RegionPeer.createUninitialized(context, regionId, msg.getToPeer());
+            peers.put(regionId, peer);
+            LOG.info("region {}: peer {} created on a message from peer {}", regionId, msg.getToPeer().getId(),
+                    msg.getFromPeer().getId());
+            peer.publish();
+        }
+        if (!peer.isLive()) {
+            return;
+        }
+        if (msg.getMessage().getMsgType() == MessageType.MsgSnapshot && overlapsAnother(msg)) {
+            return;
+        }
+        peer.step(msg);
+    }
+
+    /** Only a leader's messages create a peer, and never one this store already removed. */
+    private boolean mayCreatePeer(RaftMessage msg) {
+        MessageType type = msg.getMessage().getMsgType();
+        boolean fromLeader = type == MessageType.MsgAppend || type == MessageType.MsgHeartbeat
+                || type == MessageType.MsgSnapshot || type == MessageType.MsgRequestVote
+                || type == MessageType.MsgRequestPreVote || type == MessageType.MsgTimeoutNow;
+        return fromLeader && msg.getToPeer().getId() != 0
+                && !PeerBootstrap.isTombstoneAtLeast(engine, msg.getRegionId(), msg.getRegionEpoch());
+    }
+
+    /** A snapshot whose range another region here holds is refused, as in TiKV (the other region must go first). */
+    private boolean overlapsAnother(RaftMessage msg) {
+        Metapb.Region incoming;
+        try {
+            incoming = SnapshotInstaller.regionOf(msg.getMessage().getSnapshot());
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
+        for (RegionPeer other : peers.values()) {
+            if (other.regionId() != msg.getRegionId() && other.initialized()
+                    && RegionRanges.overlap(other.region(), incoming)) {
+                LOG.info("region {}: snapshot overlaps region {} here; dropped", msg.getRegionId(), other.regionId());
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void handleReadIndex(PeerTask.ReadIndex task) {
+        RegionPeer peer = peers.get(task.regionId());
+        if (peer == null) {
+            task.fail(new PeerException.RegionNotFound(task.regionId()));
+            return;
+        }
+        peer.readIndex(task.future());
+    }
+
+    private void handleDelivery(PeerTask.Delivery task) {
+        RegionPeer peer = peers.get(task.regionId());
+        if (peer == null || !peer.isLive()) {
+            return;
+        }
+        if (task.snapshot()) {
+            peer.reportSnapshot(task.peerId(), task.delivered());
+        } else {
+            peer.reportUnreachable(task.peerId());
+        }
+    }
+
+    /** Closes and erases a peer that left its region. */
+    private void destroy(RegionPeer peer) {
+        peers.remove(peer.regionId());
+        views.remove(peer.regionId());
+        peer.close(new PeerException.RegionNotFound(peer.regionId()));
+        peer.destroy();
+        listener.removed(peer.regionId());
     }
 
     private void handleClose(PeerTask.Close task) {
@@ -426,11 +608,23 @@ public final class PeerDriver implements AutoCloseable {
         }
         if (!ready.isEmpty()) {
             groupCommit.run(ready);
+            for (RegionPeer p : ready) {
+                if (p.isLive() && p.isRemoved()) {
+                    destroy(p);
+                }
+            }
         }
     }
 
-    private void publish(RegionPeer p, long leaderPeerId) {
-        views.put(p.regionId(), new RegionView(p.self().getId(), leaderPeerId));
+    private void published(PeerView view, boolean shapeChanged) {
+        views.put(view.regionId(), view);
+        if (shapeChanged) {
+            try {
+                listener.changed(view);
+            } catch (RuntimeException e) {
+                LOG.warn("region {}: listener failed", view.regionId(), e);
+            }
+        }
     }
 
     private void failPeer(RegionPeer p, Throwable cause) {
@@ -454,6 +648,7 @@ public final class PeerDriver implements AutoCloseable {
         views.clear();
         state.set(State.TERMINATED);
         failMailbox();
+        snapshotWorker.shutdownNow();
     }
 
     private void failMailbox() {

@@ -18,15 +18,18 @@ import io.kvasir.raft.core.RaftConfig;
  * @param raftLogGcKeepEntries how many applied entries GC leaves, so a follower a little behind
  *                             is fed from the log rather than by a snapshot; default 16
  * @param entryCacheCapacity   recent entries of each region kept in memory; default 512
+ * @param maxPeerDownMillis    a leader reports a peer down to PD once it has not heard from it for
+ *                             this long ({@code max-peer-down-duration}); default 10 min
  */
 public record PeerDriverConfig(RaftConfig raft, long tickMillis, long raftEntryMaxSize, long raftLogGcCountLimit,
-        long raftLogGcKeepEntries, int entryCacheCapacity) {
+        long raftLogGcKeepEntries, int entryCacheCapacity, long maxPeerDownMillis) {
 
     public static final long DEFAULT_TICK_MILLIS = 1000;
     public static final long DEFAULT_RAFT_ENTRY_MAX_SIZE = 8L << 20;
     public static final long DEFAULT_RAFT_LOG_GC_COUNT_LIMIT = 1000;
     public static final long DEFAULT_RAFT_LOG_GC_KEEP_ENTRIES = 16;
     public static final int DEFAULT_ENTRY_CACHE_CAPACITY = 512;
+    public static final long DEFAULT_MAX_PEER_DOWN_MILLIS = 10 * 60 * 1000;
 
     public PeerDriverConfig {
         require(raft != null, "raft settings must not be null");
@@ -37,6 +40,12 @@ public record PeerDriverConfig(RaftConfig raft, long tickMillis, long raftEntryM
                 "raftLogGcKeepEntries must be in [0, raftLogGcCountLimit=" + raftLogGcCountLimit + "), was "
                         + raftLogGcKeepEntries);
         require(entryCacheCapacity > 0, "entryCacheCapacity must be positive, was " + entryCacheCapacity);
+        require(maxPeerDownMillis > 0, "maxPeerDownMillis must be positive, was " + maxPeerDownMillis);
+    }
+
+    /** {@link #maxPeerDownMillis} in ticks, at least one. */
+    long maxPeerDownTicks() {
+        return Math.max(1, maxPeerDownMillis / tickMillis);
     }
 
     public static Builder builder() {
@@ -75,6 +84,7 @@ public record PeerDriverConfig(RaftConfig raft, long tickMillis, long raftEntryM
         private long raftLogGcCountLimit = DEFAULT_RAFT_LOG_GC_COUNT_LIMIT;
         private long raftLogGcKeepEntries = DEFAULT_RAFT_LOG_GC_KEEP_ENTRIES;
         private int entryCacheCapacity = DEFAULT_ENTRY_CACHE_CAPACITY;
+        private long maxPeerDownMillis = DEFAULT_MAX_PEER_DOWN_MILLIS;
 
         private Builder() {
         }
@@ -109,9 +119,14 @@ public record PeerDriverConfig(RaftConfig raft, long tickMillis, long raftEntryM
             return this;
         }
 
+        public Builder maxPeerDownMillis(long millis) {
+            this.maxPeerDownMillis = millis;
+            return this;
+        }
+
         public PeerDriverConfig build() {
             return new PeerDriverConfig(raft, tickMillis, raftEntryMaxSize, raftLogGcCountLimit, raftLogGcKeepEntries,
-                    entryCacheCapacity);
+                    entryCacheCapacity, maxPeerDownMillis);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.kvasir.raft.store.peer;
 
 import io.kvasir.kvproto.Metapb;
 import io.kvasir.kvproto.RaftCmdpb.RaftCmdRequest;
+import io.kvasir.kvproto.RaftServerpb.RaftMessage;
 import java.util.concurrent.CompletableFuture;
 
 /** Work handed to the {@link PeerDriver}'s thread through its mailbox; each carries its answer. */
@@ -30,5 +31,21 @@ sealed interface PeerTask {
     }
 
     record Status(long regionId, CompletableFuture<PeerStatus> future) implements PeerTask {
+    }
+
+    /** A message from another store; nobody waits for it. */
+    record Step(RaftMessage message, CompletableFuture<Void> future) implements PeerTask {
+        @Override
+        public long regionId() {
+            return message.getRegionId();
+        }
+    }
+
+    /** What the transport learnt about delivery to {@code peerId}: unreachable, or a snapshot's fate. */
+    record Delivery(long regionId, long peerId, boolean snapshot, boolean delivered, CompletableFuture<Void> future)
+            implements PeerTask {
+    }
+
+    record ReadIndex(long regionId, CompletableFuture<Void> future) implements PeerTask {
     }
 }

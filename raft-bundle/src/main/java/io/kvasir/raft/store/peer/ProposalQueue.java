@@ -2,7 +2,6 @@ package io.kvasir.raft.store.peer;
 
 import com.google.protobuf.ByteString;
 import io.kvasir.kvproto.Eraftpb.Entry;
-import io.kvasir.kvproto.Eraftpb.EntryType;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
@@ -62,8 +61,8 @@ final class ProposalQueue {
         while (!unplaced.isEmpty() && it.hasNext()) {
             Entry e = it.next();
             Proposal p = unplaced.peekFirst();
-            if (e.getTerm() == p.term && e.getEntryType() == EntryType.EntryNormal
-                    && (e.getData() == p.data || e.getData().equals(p.data))) {
+            // A command's entry carries the command, a membership change's the ConfChangeV2.
+            if (e.getTerm() == p.term && (e.getData() == p.data || e.getData().equals(p.data))) {
                 p.index = e.getIndex();
                 placed.addLast(unplaced.pollFirst());
             }

@@ -14,6 +14,30 @@ public interface RaftTransport {
     void send(RaftMessage message);
 
     /**
+     * What a transport tells the store about delivery, so Raft can adapt: a leader stops
+     * pipelining to an unreachable peer, and retries a snapshot that did not arrive. Called from
+     * any thread; implementations queue and return.
+     */
+    interface Feedback {
+
+        /** A message for {@code toPeerId} of the region could not be sent (connection failed or queue full). */
+        void unreachable(long regionId, long toPeerId);
+
+        /** The snapshot sent to {@code toPeerId} arrived whole ({@code delivered}) or failed. */
+        void snapshotStatus(long regionId, long toPeerId, boolean delivered);
+
+        Feedback NONE = new Feedback() {
+            @Override
+            public void unreachable(long regionId, long toPeerId) {
+            }
+
+            @Override
+            public void snapshotStatus(long regionId, long toPeerId, boolean delivered) {
+            }
+        };
+    }
+
+    /**
      * For stores whose regions have one voter: there is no one to send to. It drops what it is
      * given; Raft tolerates lost messages, so a region with peers elsewhere simply makes no
      * progress (its proposals are refused as not leader).

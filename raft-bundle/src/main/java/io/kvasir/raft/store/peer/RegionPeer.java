@@ -1,39 +1,61 @@
 package io.kvasir.raft.store.peer;
 
 import com.google.protobuf.ByteString;
+import io.kvasir.engine.api.ColumnFamily;
 import io.kvasir.engine.api.KvEngine;
 import io.kvasir.engine.api.WriteBatch;
 import io.kvasir.engine.api.WriteOptions;
+import io.kvasir.kvproto.Eraftpb.ConfChangeV2;
 import io.kvasir.kvproto.Eraftpb.Entry;
+import io.kvasir.kvproto.Eraftpb.HardState;
 import io.kvasir.kvproto.Eraftpb.Message;
 import io.kvasir.kvproto.Metapb;
+import io.kvasir.kvproto.Pdpb;
+import io.kvasir.kvproto.RaftCmdpb.AdminCmdType;
+import io.kvasir.kvproto.RaftCmdpb.AdminRequest;
 import io.kvasir.kvproto.RaftCmdpb.RaftCmdRequest;
 import io.kvasir.kvproto.RaftServerpb.RaftApplyState;
 import io.kvasir.kvproto.RaftServerpb.RaftMessage;
+import io.kvasir.kvproto.RaftServerpb.PeerState;
 import io.kvasir.kvproto.RaftServerpb.RaftTruncatedState;
+import io.kvasir.kvproto.RaftServerpb.RegionLocalState;
+import io.kvasir.raft.api.DataKeys;
+import io.kvasir.raft.core.ConfChangeRefusedException;
+import io.kvasir.raft.core.ConfChanges;
 import io.kvasir.raft.core.ProposalDroppedException;
 import io.kvasir.raft.core.RaftStatus;
 import io.kvasir.raft.core.RawNode;
 import io.kvasir.raft.core.Ready;
 import io.kvasir.raft.core.SoftState;
 import io.kvasir.raft.core.StateRole;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.LongConsumer;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One region's peer on this store: its Raft node ({@link RawNode}) over its log
- * ({@link EngineLogStorage}), its {@link Applier} and its waiting proposals ({@link ProposalQueue}).
- * It knows nothing of threads: the {@link PeerDriver} calls it from its one thread and decides when
- * to persist, so that many peers share one synced write.
+ * ({@link EngineLogStorage}), its {@link Applier}, its waiting proposals ({@link ProposalQueue})
+ * and reads ({@link ReadQueue}). It knows nothing of threads: the {@link PeerDriver} calls it from
+ * its one thread and decides when to persist, so that many peers share one synced write.
  *
- * <p>A Ready is handled in phases, in the order of the Ready contract: {@link #takeReady} stages
- * the log writes, the driver adds them to the shared batch ({@link ReadyWork#addTo}) and writes it,
- * then {@link #persisted} (place proposals, send messages), {@link #apply} (committed entries, in
- * their own batch with the apply state, then futures), {@link #advance}. An exception in any phase
- * is the driver's cue to {@link #fail} this peer; the others go on.
+ * <p>A Ready is handled in phases, in the order of the Ready contract: {@link #takeReady} installs
+ * a snapshot if the Ready carries one and stages the log writes, the driver adds them to the shared
+ * batch ({@link ReadyWork#addTo}) and writes it, then {@link #persisted} (place proposals, publish,
+ * send messages), {@link #apply} (committed entries, in their own batch with the apply state, then
+ * futures and reads), {@link #advance}. An exception in any phase is the driver's cue to
+ * {@link #fail} this peer; the others go on.
+ *
+ * <p>A peer created by a message from its leader starts <em>uninitialized</em>: it knows its
+ * region's id but not its range or members, holds no data, and waits for a snapshot.
  */
 final class RegionPeer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegionPeer.class);
 
     /** A Ready taken from the node and its staged log writes. */
     static final class ReadyWork {
@@ -65,6 +87,7 @@ final class RegionPeer {
         }
     }
 
+    private final PeerContext ctx;
     private final KvEngine engine;
     private final Metapb.Peer self;
     private final long regionId;
@@ -73,36 +96,56 @@ final class RegionPeer {
     private final EngineLogStorage storage;
     private final Applier applier;
     private final ProposalQueue proposals;
-    private final RaftTransport transport;
-    private final LongConsumer beforeApply;
+    private final ReadQueue reads;
+    private final SnapshotBuilder snapshots;
+    private final WallLease wallLease;
     private PeerLifecycle lifecycle = PeerLifecycle.LIVE;
     /** Why the peer fail-stopped, once it has. */
     private Throwable failure;
     /** The node's status, read lazily and dropped whenever an input may have changed it. */
     private RaftStatus status;
     private long appliedEntries;
+    /** The term of the last applied entry: a new leader serves lease reads only once it applied one of its own term. */
+    private long appliedTerm;
+    /** Ticks since the peer opened, and when each other peer was last heard from. */
+    private long ticks;
+    private final Map<Long, Long> lastHeard = new HashMap<>();
+    /** Peers heard from, by id (TiKV's peer cache): where to answer before the region's members are known. */
+    private final Map<Long, Metapb.Peer> peerCache = new HashMap<>();
+    /** Peers added while this peer applied, with the index they must reach to count as caught up. */
+    private final Map<Long, Long> catchUpIndex = new HashMap<>();
+    /** Set once an applied change removed this peer from its region: the driver destroys it. */
+    private boolean removed;
+    private PeerView published;
 
-    private RegionPeer(KvEngine engine, Metapb.Peer self, PeerBootstrap.InitialState init, PeerDriverConfig config,
-            RaftTransport transport, LongConsumer beforeApply) {
-        this.engine = engine;
+    private RegionPeer(PeerContext ctx, Metapb.Peer self, PeerBootstrap.InitialState init) {
+        this.ctx = ctx;
+        this.engine = ctx.engine();
         this.self = self;
         this.regionId = init.region().getId();
-        this.config = config;
-        this.transport = transport;
-        this.beforeApply = beforeApply;
+        this.config = ctx.config();
         this.storage = new EngineLogStorage(engine, regionId, ConfStates.fromRegion(init.region()), init.raftState(),
                 init.applyState().getTruncatedState(), config.entryCacheCapacity());
+        this.snapshots = new SnapshotBuilder(engine, ctx.snapshotPaths(), ctx.snapshotWorker(), regionId);
+        this.storage.snapshotSource(() -> snapshots.current(storage.truncatedState().getIndex(), this::snapshotPoint));
         // Restart from the applied index: the core hands out committed entries after it again.
         this.node = new RawNode(config.raftConfigFor(self.getId(), init.applyState().getAppliedIndex()), storage);
         this.applier = new Applier(init.region(), init.applyState(), engine.limits());
         this.proposals = new ProposalQueue(regionId);
+        this.reads = new ReadQueue(regionId);
+        this.appliedTerm = termOrZero(init.applyState().getAppliedIndex());
+        this.wallLease = new WallLease(TimeUnit.MILLISECONDS.toNanos(config.tickMillis()), config.raft().electionTick(),
+                ctx.ticker().nanos());
     }
 
-    /** Loads the region's state from {@code engine}, or bootstraps it; see {@link PeerBootstrap}. */
-    static RegionPeer open(KvEngine engine, Metapb.Region region, Metapb.Peer self, PeerDriverConfig config,
-            RaftTransport transport, LongConsumer beforeApply) {
-        return new RegionPeer(engine, self, PeerBootstrap.loadOrBootstrap(engine, region, self), config, transport,
-                beforeApply);
+    /** Loads the region's state from the engine, or bootstraps it; see {@link PeerBootstrap}. */
+    static RegionPeer open(PeerContext ctx, Metapb.Region region, Metapb.Peer self) {
+        return new RegionPeer(ctx, self, PeerBootstrap.loadOrBootstrap(ctx.engine(), ctx.snapshotPaths(), region, self));
+    }
+
+    /** A peer its leader asked for: it knows only its region id and waits for a snapshot. */
+    static RegionPeer createUninitialized(PeerContext ctx, long regionId, Metapb.Peer self) {
+        return new RegionPeer(ctx, self, PeerBootstrap.uninitialized(ctx.engine(), regionId));
     }
 
     long regionId() {
@@ -117,6 +160,10 @@ final class RegionPeer {
         return applier.region();
     }
 
+    boolean initialized() {
+        return region().getPeersCount() > 0;
+    }
+
     /** Why the peer fail-stopped, or null. */
     Throwable failure() {
         return failure;
@@ -124,6 +171,11 @@ final class RegionPeer {
 
     boolean isLive() {
         return lifecycle == PeerLifecycle.LIVE;
+    }
+
+    /** Whether an applied membership change removed this peer; the driver then destroys it. */
+    boolean isRemoved() {
+        return removed;
     }
 
     RaftStatus status() {
@@ -153,7 +205,10 @@ final class RegionPeer {
 
     void tick() {
         status = null;
+        ticks++;
         node.tick();
+        wallLease.ticked(ctx.ticker().nanos(), node.lease(), node.lease() != null);
+        publish();
     }
 
     /**
@@ -167,10 +222,27 @@ final class RegionPeer {
         }
     }
 
+    /** A message from another store's peer of this region. */
+    void step(RaftMessage msg) {
+        status = null;
+        lastHeard.put(msg.getFromPeer().getId(), ticks);
+        peerCache.put(msg.getFromPeer().getId(), msg.getFromPeer());
+        node.step(msg.getMessage());
+    }
+
+    void reportUnreachable(long peerId) {
+        node.reportUnreachable(peerId);
+    }
+
+    void reportSnapshot(long peerId, boolean delivered) {
+        node.reportSnapshot(peerId, delivered);
+    }
+
     /**
      * Proposes {@code cmd}; {@code future} completes when it is applied, or fails with a
      * {@link PeerException}. Refusals (not leader, stale epoch, bad command) fail it at once.
-     * Returns whether the core took it.
+     * Returns whether the core took it. Admin commands: ChangePeer and ChangePeerV2 go through the
+     * log as membership changes; TransferLeader is handed to the core at once, as in TiKV.
      */
     boolean propose(RaftCmdRequest cmd, CompletableFuture<Void> future) {
         if (lifecycle != PeerLifecycle.LIVE) {
@@ -189,20 +261,65 @@ final class RegionPeer {
             return false;
         }
         try {
+            if (cmd.hasAdminRequest()) {
+                return proposeAdmin(cmd, future, st);
+            }
             WriteCommands.check(cmd, region(), engine.limits());
+            ByteString data = cmd.toByteString();
+            node.propose(data);
+            proposals.add(st.term(), data, future);
+            return true;
         } catch (PeerException refused) {
             future.completeExceptionally(refused);
-            return false;
-        }
-        ByteString data = cmd.toByteString();
-        try {
-            node.propose(data);
         } catch (ProposalDroppedException dropped) {
             future.completeExceptionally(new PeerException.ProposalAborted(regionId, "dropped: " + dropped.getMessage()));
-            return false;
+        } catch (ConfChangeRefusedException refused) {
+            future.completeExceptionally(new PeerException.InvalidCommand(regionId, refused.getMessage()));
         }
-        proposals.add(st.term(), data, future);
+        return false;
+    }
+
+    private boolean proposeAdmin(RaftCmdRequest cmd, CompletableFuture<Void> future, RaftStatus st) {
+        AdminRequest admin = cmd.getAdminRequest();
+        Metapb.RegionEpoch asked = cmd.getHeader().getRegionEpoch();
+        Metapb.RegionEpoch current = region().getRegionEpoch();
+        if (admin.getCmdType() == AdminCmdType.TransferLeader) {
+            long to = admin.getTransferLeader().getPeer().getId();
+            if (region().getPeersList().stream().noneMatch(p -> p.getId() == to && p.getRole() == Metapb.PeerRole.Voter)) {
+                throw new PeerException.InvalidCommand(regionId, "cannot transfer leadership to " + to
+                        + ": not a voter of " + RegionMembership.describe(region()));
+            }
+            status = null;
+            node.transferLeader(to);
+            future.complete(null);
+            return true;
+        }
+        if (admin.getCmdType() != AdminCmdType.ChangePeer && admin.getCmdType() != AdminCmdType.ChangePeerV2) {
+            throw new PeerException.InvalidCommand(regionId, "admin command " + admin.getCmdType() + " is not supported");
+        }
+        if (asked.getConfVer() != current.getConfVer()) {
+            throw new PeerException.EpochNotMatch(regionId, "membership change for conf_ver " + asked.getConfVer()
+                    + ", region is at " + current.getConfVer(), region());
+        }
+        // Checked here as it will be at apply, to refuse a change that could never take effect.
+        RegionMembership.apply(region(), RegionMembership.changesOf(admin));
+        ConfChangeV2 cc = RegionMembership.toConfChange(admin, cmd.toByteString());
+        node.proposeConfChange(cc);
+        proposals.add(st.term(), ConfChanges.toEntry(cc).getData(), future);
         return true;
+    }
+
+    /**
+     * Asks for a linearizable read point; {@code future} completes once this peer applied
+     * everything committed before the read arrived, or fails with NotLeader.
+     */
+    void readIndex(CompletableFuture<Void> future) {
+        RaftStatus st = status();
+        if (lifecycle != PeerLifecycle.LIVE || st.role() != StateRole.LEADER) {
+            future.completeExceptionally(new PeerException.NotLeader(regionId, st.leaderId()));
+            return;
+        }
+        node.readIndex(reads.add(future));
     }
 
     // ---- Ready, in phases ---------------------------------------------------------------------------
@@ -214,20 +331,42 @@ final class RegionPeer {
     ReadyWork takeReady() {
         Ready rd = node.ready();
         if (rd.snapshot() != null) {
-            // TODO(peer): apply an incoming region snapshot (replication across stores, next issue).
-            throw new UnsupportedOperationException("region " + regionId + ": applying a Raft snapshot is not supported yet");
+            installSnapshot(rd);
         }
         return new ReadyWork(this, rd, storage.stage(rd.entries(), rd.hardState()));
+    }
+
+    private void installSnapshot(Ready rd) {
+        HardState hs = rd.hardState() != null ? rd.hardState() : storage.hardState();
+        SnapshotInstaller.Installed installed = SnapshotInstaller.install(engine, ctx.snapshotPaths(), regionId,
+                rd.snapshot(), hs);
+        storage.restored(installed.raftState(), installed.applyState().getTruncatedState());
+        applier.restored(installed.region(), installed.applyState());
+        appliedTerm = rd.snapshot().getMetadata().getTerm();
+        LOG.info("region {}: peer {} installed a snapshot at index {}: {}", regionId, self.getId(),
+                installed.applyState().getAppliedIndex(), RegionMembership.describe(installed.region()));
+        if (!ConfChanges.mentions(rd.snapshot().getMetadata().getConfState(), self.getId())) {
+            LOG.info("region {}: peer {} is not in the snapshot's configuration; it waits to be added back", regionId,
+                    self.getId());
+        }
     }
 
     /** The batch holding {@code work}'s log writes is durable. */
     void persisted(ReadyWork work) {
         storage.persisted(work.staged);
-        if (work.ready.softState() != null || work.ready.hardState() != null) {
+        Ready rd = work.ready;
+        if (rd.softState() != null || rd.hardState() != null) {
             status = null;
         }
-        proposals.placed(work.ready.entries());
-        for (Message m : work.ready.messages()) {
+        if (rd.softState() != null && rd.softState().role() != StateRole.LEADER) {
+            reads.leadershipLost(rd.softState().leaderId());
+        }
+        proposals.placed(rd.entries());
+        reads.confirmed(rd.readStates());
+        // Published before the messages go: a TimeoutNow among them ends the lease, and lease
+        // readers must see that before the transferee can win an election.
+        publish();
+        for (Message m : rd.messages()) {
             send(m);
         }
     }
@@ -241,29 +380,37 @@ final class RegionPeer {
             }
         }
         if (to == null) {
+            // An uninitialized peer knows no members yet: it answers whoever wrote to it.
+            to = peerCache.get(m.getTo());
+        }
+        if (to == null) {
             return; // not a member any more: as good as lost, which Raft tolerates
         }
-        transport.send(RaftMessage.newBuilder().setRegionId(regionId).setFromPeer(self).setToPeer(to)
-                .setRegionEpoch(region().getRegionEpoch()).setMessage(m).build());
+        Metapb.Region r = region();
+        ctx.transport().send(RaftMessage.newBuilder().setRegionId(regionId).setFromPeer(self).setToPeer(to)
+                .setRegionEpoch(r.getRegionEpoch()).setStartKey(r.getStartKey()).setEndKey(r.getEndKey())
+                .setMessage(m).build());
     }
 
     /**
      * Applies {@code work}'s committed entries: their data changes, the new apply state and, when
-     * due, log GC, in one batch; then answers their proposals.
+     * due, log GC, in one batch; then hands membership changes to the node and answers proposals
+     * and reads.
      */
     void apply(ReadyWork work) {
         List<Entry> committed = work.ready.committedEntries();
         if (committed.isEmpty()) {
+            reads.applied(applier.appliedIndex());
             return;
         }
-        beforeApply.accept(regionId);
+        ctx.beforeApply().accept(regionId);
         List<Applier.Outcome> outcomes;
         RaftApplyState next;
         RaftTruncatedState truncated = storage.truncatedState();
+        long applied = committed.get(committed.size() - 1).getIndex();
         try (WriteBatch batch = engine.newWriteBatch()) {
             outcomes = applier.stage(batch, committed);
-            long applied = committed.get(committed.size() - 1).getIndex();
-            long compactTo = LogGc.compactIndex(storage.firstIndex(), applied, config);
+            long compactTo = LogGc.compactIndex(storage.firstIndex(), applied, replicatedIndex(applied), config);
             if (compactTo > 0) {
                 truncated = storage.stageCompaction(batch, compactTo);
             }
@@ -275,12 +422,17 @@ final class RegionPeer {
             applier.abandonStaged();
             throw e;
         }
+        Metapb.Region before = applier.region();
         applier.applied(next);
         if (truncated != storage.truncatedState()) {
             storage.compacted(truncated);
         }
         appliedEntries += committed.size();
+        appliedTerm = committed.get(committed.size() - 1).getTerm();
         for (Applier.Outcome o : outcomes) {
+            if (o.confChange() != null) {
+                applyConfChange(o);
+            }
             CompletableFuture<Void> f = proposals.take(o.index(), o.term());
             if (f == null) {
                 continue;
@@ -291,11 +443,125 @@ final class RegionPeer {
                 f.completeExceptionally(o.error());
             }
         }
+        reads.applied(applier.appliedIndex());
+        if (before != applier.region()) {
+            publish();
+        }
+    }
+
+    private void applyConfChange(Applier.Outcome o) {
+        status = null;
+        node.applyConfChange(o.confChange());
+        for (Metapb.Peer p : region().getPeersList()) {
+            if (p.getId() != self.getId() && !catchUpIndex.containsKey(p.getId()) && !lastHeard.containsKey(p.getId())) {
+                catchUpIndex.put(p.getId(), o.index());
+                lastHeard.put(p.getId(), ticks); // a new peer is not down before it had a chance to answer
+            }
+        }
+        if (region().getPeersList().stream().noneMatch(p -> p.getId() == self.getId())) {
+            removed = true;
+        }
+    }
+
+    /**
+     * How far log GC may go without cutting off a follower: the lowest match index among the
+     * peers a leader has heard from recently. A down peer does not hold the log back; it will get
+     * a snapshot. Followers bound nothing: they compact what they applied.
+     */
+    private long replicatedIndex(long applied) {
+        Map<Long, Long> matches = node.matchIndexes();
+        long min = applied;
+        for (Map.Entry<Long, Long> e : matches.entrySet()) {
+            if (e.getKey() != self.getId() && !isDown(e.getKey())) {
+                min = Math.min(min, e.getValue());
+            }
+        }
+        return min;
     }
 
     void advance(ReadyWork work) {
         status = null;
         node.advance(work.ready);
+    }
+
+    // ---- what other threads see ---------------------------------------------------------------------
+
+    /**
+     * Publishes this peer's view if it changed. The lease deadline counts only once this leader
+     * applied an entry of its own term: before that its engine may lack writes an earlier leader
+     * acknowledged (TiKV's {@code applied_index_term == term} rule).
+     */
+    void publish() {
+        RaftStatus st = status();
+        boolean leader = st.role() == StateRole.LEADER;
+        long deadline = Long.MIN_VALUE;
+        if (leader && appliedTerm == st.term()) {
+            deadline = ConfStates.isSoleVoter(region(), self.getId()) ? Long.MAX_VALUE
+                    : wallLease.deadline(node.lease(), true);
+        }
+        List<Metapb.Peer> pending = leader ? pendingPeers() : List.of();
+        List<Pdpb.PeerStats> down = leader ? downPeers() : List.of();
+        PeerView view = new PeerView(region(), self, st.leaderId(), st.term(), deadline, pending, down);
+        PeerView old = published;
+        if (old != null && old.equals(view)) {
+            return;
+        }
+        boolean shapeChanged = old == null || !old.region().equals(view.region()) || old.leaderPeerId() != view.leaderPeerId()
+                || !old.pendingPeers().equals(pending) || !old.downPeers().equals(down);
+        published = view;
+        ctx.publisher().publish(view, shapeChanged);
+    }
+
+    PeerView view() {
+        return published;
+    }
+
+    private List<Metapb.Peer> pendingPeers() {
+        Map<Long, Long> matches = node.matchIndexes();
+        List<Metapb.Peer> out = new ArrayList<>();
+        long truncatedIndex = storage.truncatedState().getIndex();
+        for (Metapb.Peer p : region().getPeersList()) {
+            if (p.getId() == self.getId()) {
+                continue;
+            }
+            long match = matches.getOrDefault(p.getId(), 0L);
+            Long needed = catchUpIndex.get(p.getId());
+            if (match < truncatedIndex || (needed != null && match < needed)) {
+                out.add(p);
+            } else if (needed != null) {
+                catchUpIndex.remove(p.getId());
+            }
+        }
+        return out;
+    }
+
+    private List<Pdpb.PeerStats> downPeers() {
+        List<Pdpb.PeerStats> out = new ArrayList<>();
+        for (Metapb.Peer p : region().getPeersList()) {
+            if (p.getId() != self.getId() && isDown(p.getId())) {
+                long silentTicks = ticks - lastHeard.getOrDefault(p.getId(), 0L);
+                out.add(Pdpb.PeerStats.newBuilder().setPeer(p)
+                        .setDownSeconds(silentTicks * config.tickMillis() / 1000).build());
+            }
+        }
+        return out;
+    }
+
+    private boolean isDown(long peerId) {
+        return ticks - lastHeard.getOrDefault(peerId, 0L) > config.maxPeerDownTicks();
+    }
+
+    private SnapshotBuilder.Point snapshotPoint() {
+        long applied = applier.appliedIndex();
+        return new SnapshotBuilder.Point(region(), applied, storage.term(applied));
+    }
+
+    private long termOrZero(long index) {
+        try {
+            return storage.term(index);
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     // ---- lifecycle ----------------------------------------------------------------------------------
@@ -304,7 +570,9 @@ final class RegionPeer {
     void fail(Throwable cause) {
         transition(PeerLifecycle.FAILED);
         failure = cause;
-        proposals.failAll(new PeerException.PeerFailed(regionId, cause));
+        PeerException failed = new PeerException.PeerFailed(regionId, cause);
+        proposals.failAll(failed);
+        reads.failAll(failed);
     }
 
     /** Closes the peer, failing what still waits with {@code cause}. Idempotent. */
@@ -314,6 +582,31 @@ final class RegionPeer {
         }
         transition(PeerLifecycle.CLOSED);
         proposals.failAll(cause);
+        reads.failAll(cause);
+        snapshots.clear();
+    }
+
+    /**
+     * Removes the peer's state and data from the engine, leaving a tombstone with the region as
+     * last known, so that late messages for this peer do not bring it back. Call after
+     * {@link #close}.
+     */
+    void destroy() {
+        Metapb.Region r = region();
+        try (WriteBatch batch = engine.newWriteBatch()) {
+            batch.deleteRange(ColumnFamily.RAFT, LocalKeys.regionRaftPrefix(regionId), LocalKeys.regionRaftPrefixEnd(regionId));
+            batch.put(ColumnFamily.RAFT, LocalKeys.regionStateKey(regionId), RegionLocalState.newBuilder()
+                    .setState(PeerState.Tombstone).setRegion(r).build().toByteArray());
+            if (r.getPeersCount() > 0) {
+                byte[] start = DataKeys.data(r.getStartKey().toByteArray());
+                byte[] end = DataKeys.dataEnd(r.getEndKey().toByteArray());
+                for (ColumnFamily cf : ColumnFamily.DATA) {
+                    batch.deleteRange(cf, start, end);
+                }
+            }
+            engine.write(batch, WriteOptions.SYNC);
+        }
+        LOG.info("region {}: peer {} destroyed; tombstone at {}", regionId, self.getId(), RegionMembership.describe(r));
     }
 
     private void transition(PeerLifecycle next) {

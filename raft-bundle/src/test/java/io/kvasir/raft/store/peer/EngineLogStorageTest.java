@@ -20,6 +20,7 @@ import io.kvasir.raft.core.StorageException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import io.kvasir.raft.store.snap.SnapshotPaths;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,8 @@ class EngineLogStorageTest {
 
     /** The storage as a restarted peer sees it: from what the engine holds. */
     private EngineLogStorage load() {
-        PeerBootstrap.InitialState init = PeerBootstrap.loadOrBootstrap(engine, region, PeerFixtures.selfOf(region));
+        PeerBootstrap.InitialState init = PeerBootstrap.loadOrBootstrap(engine, new SnapshotPaths(dir.resolve("snap")), region,
+                PeerFixtures.selfOf(region));
         return new EngineLogStorage(engine, REGION, ConfStates.fromRegion(init.region()), init.raftState(),
                 init.applyState().getTruncatedState(), 4);
     }
