@@ -1,5 +1,6 @@
 package io.kvasir.pd;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.kvasir.kvproto.Metapb;
@@ -250,7 +251,8 @@ final class PdService extends PDGrpc.PDImplBase {
         unary("ScatterRegion", request.getHeader(), out,
                 h -> Pdpb.ScatterRegionResponse.newBuilder().setHeader(h).build(), () -> {
                     state.requireBootstrapped();
-                    // Nothing to scatter: no scheduler yet. Reported as done, as PD reports a scatter
+                    // No scatter scheduler: new regions spread through the replica checker and the
+                    // leader balancer as they heartbeat. Reported as done, as PD reports a scatter
                     // that needed no operator.
                     return Pdpb.ScatterRegionResponse.newBuilder().setHeader(ok()).setFinishedPercentage(100).build();
                 });
@@ -259,11 +261,21 @@ final class PdService extends PDGrpc.PDImplBase {
     @Override
     public void getOperator(Pdpb.GetOperatorRequest request, StreamObserver<Pdpb.GetOperatorResponse> out) {
         // Always an answer: tikv-client-java polls GetOperator in a tight loop after a scatter until
-        // it gets one, and REGION_NOT_FOUND is PD's answer for a region without an operator.
+        // it gets one, and REGION_NOT_FOUND is PD's answer for a region without an operator. A
+        // running operator is never described as "scatter-region", so a scatter waiter is done.
         unary("GetOperator", request.getHeader(), out, h -> Pdpb.GetOperatorResponse.newBuilder().setHeader(h).build(),
                 () -> {
-                    throw PdException.header(Pdpb.ErrorType.REGION_NOT_FOUND, "region %d has no operator",
-                            request.getRegionId());
+                    Operator op = state.operators().running(request.getRegionId());
+                    if (op == null) {
+                        throw PdException.header(Pdpb.ErrorType.REGION_NOT_FOUND, "region %d has no operator",
+                                request.getRegionId());
+                    }
+                    return Pdpb.GetOperatorResponse.newBuilder().setHeader(ok())
+                            .setRegionId(request.getRegionId())
+                            .setDesc(ByteString.copyFromUtf8(op.describe()))
+                            .setKind(ByteString.copyFromUtf8(op.kind().wireName()))
+                            .setStatus(Pdpb.OperatorStatus.RUNNING)
+                            .build();
                 });
     }
 

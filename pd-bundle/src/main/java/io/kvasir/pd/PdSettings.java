@@ -19,11 +19,13 @@ import java.util.function.Supplier;
  * @param name               {@code pd.name}: the member name
  * @param clientUrls         {@code pd.advertise-client-urls}: URLs clients dial, never empty
  * @param tsoSaveInterval    {@code pd.tso-save-interval}: how far ahead the TSO persists its limit
- * @param maxStoreDownTime   {@code pd.max-store-down-time}: recorded only
+ * @param maxStoreDownTime   {@code pd.max-store-down-time}: a store silent this long is down and its
+ *                           replicas are replaced (see {@link StoreHealth})
  * @param maxReplicas        {@code replication.max-replicas}
+ * @param schedule           the scheduling knobs ({@code schedule.*}, {@code replication.location-labels})
  */
 record PdSettings(String name, List<String> clientUrls, Duration tsoSaveInterval, Duration maxStoreDownTime,
-        int maxReplicas) {
+        int maxReplicas, ScheduleSettings schedule) {
 
     static final String NAME = "pd.name";
     static final String ADVERTISE_CLIENT_URLS = "pd.advertise-client-urls";
@@ -34,20 +36,32 @@ record PdSettings(String name, List<String> clientUrls, Duration tsoSaveInterval
 
     PdSettings {
         clientUrls = List.copyOf(clientUrls);
-        if (name.isEmpty() || clientUrls.isEmpty() || tsoSaveInterval.toMillis() < 1 || maxReplicas < 1) {
+        if (name.isEmpty() || clientUrls.isEmpty() || tsoSaveInterval.toMillis() < 1 || maxReplicas < 1
+                || maxStoreDownTime.toMillis() < 1 || schedule == null) {
             throw new IllegalArgumentException("invalid PD settings: " + name + " " + clientUrls + " " + tsoSaveInterval
-                    + " " + maxReplicas);
+                    + " " + maxStoreDownTime + " " + maxReplicas + " " + schedule);
         }
     }
 
     /** Settings for tests: one member advertising {@code clientUrl}, PD's defaults otherwise. */
     static PdSettings of(String clientUrl) {
-        return new PdSettings("pd-1", List.of(clientUrl), Duration.ofSeconds(3), Duration.ofMinutes(30), 3);
+        return new PdSettings("pd-1", List.of(clientUrl), Duration.ofSeconds(3), Duration.ofMinutes(30), 3,
+                ScheduleSettings.DEFAULTS);
     }
 
     /** This settings with another TSO save interval. */
     PdSettings withTsoSaveInterval(Duration interval) {
-        return new PdSettings(name, clientUrls, interval, maxStoreDownTime, maxReplicas);
+        return new PdSettings(name, clientUrls, interval, maxStoreDownTime, maxReplicas, schedule);
+    }
+
+    /** This settings with another store down time. */
+    PdSettings withMaxStoreDownTime(Duration downTime) {
+        return new PdSettings(name, clientUrls, tsoSaveInterval, downTime, maxReplicas, schedule);
+    }
+
+    /** This settings with other scheduling knobs. */
+    PdSettings withSchedule(ScheduleSettings newSchedule) {
+        return new PdSettings(name, clientUrls, tsoSaveInterval, maxStoreDownTime, maxReplicas, newSchedule);
     }
 
     /** Reads the settings from {@code config}, which must already hold this bundle's defaults. */
@@ -68,7 +82,7 @@ record PdSettings(String name, List<String> clientUrls, Duration tsoSaveInterval
         if (replicas < 1 || replicas > 9) {
             throw bad(config, MAX_REPLICAS, "must be between 1 and 9, got " + replicas);
         }
-        return new PdSettings(name, clientUrls(config), saveInterval, downTime, replicas);
+        return new PdSettings(name, clientUrls(config), saveInterval, downTime, replicas, ScheduleSettings.from(config));
     }
 
     private static List<String> clientUrls(Config config) {
@@ -115,7 +129,7 @@ record PdSettings(String name, List<String> clientUrls, Duration tsoSaveInterval
     }
 
     /** Runs {@code reader}, turning typesafe-config's type errors into a BadValue naming {@code key}. */
-    private static <T> T read(Config config, String key, Supplier<T> reader) {
+    static <T> T read(Config config, String key, Supplier<T> reader) {
         try {
             return reader.get();
         } catch (ConfigException.BadValue e) {
@@ -127,7 +141,7 @@ record PdSettings(String name, List<String> clientUrls, Duration tsoSaveInterval
         }
     }
 
-    private static ConfigException bad(Config config, String key, String reason) {
+    static ConfigException bad(Config config, String key, String reason) {
         return new ConfigException.BadValue(config.origin(), key, reason);
     }
 }

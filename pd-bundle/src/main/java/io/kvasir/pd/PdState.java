@@ -12,7 +12,9 @@ import java.util.random.RandomGenerator;
 /**
  * Everything one PD keeps on one engine, opened together: identity, timestamp oracle, id
  * allocator, stores, regions, GC safe points and the bootstrap record ({@code pd/cluster}, a
- * {@link Metapb.Cluster}, whose presence means "bootstrapped"). {@link PdService} answers RPCs
+ * {@link Metapb.Cluster}, whose presence means "bootstrapped"); plus the scheduler's running
+ * operators, which are kept in memory only (after a restart each region's next step is simply
+ * computed again from its next heartbeat). {@link PdService} answers RPCs
  * from it; the engine belongs to the engine bundle and is not closed here.
  */
 final class PdState {
@@ -26,11 +28,12 @@ final class PdState {
     private final StoreRegistry stores;
     private final RegionRegistry regions;
     private final GcSafePoints gc;
+    private final OperatorController operators;
     private final Pdpb.Member member;
     private volatile boolean bootstrapped;
 
     private PdState(PdSettings settings, MetaStore store, ClusterIdentity identity, Tso tso, IdAllocator ids,
-            StoreRegistry stores, RegionRegistry regions, GcSafePoints gc, boolean bootstrapped) {
+            StoreRegistry stores, RegionRegistry regions, GcSafePoints gc, Clock clock, boolean bootstrapped) {
         this.settings = settings;
         this.store = store;
         this.identity = identity;
@@ -39,6 +42,7 @@ final class PdState {
         this.stores = stores;
         this.regions = regions;
         this.gc = gc;
+        this.operators = new OperatorController(settings, clock, stores, regions.tree(), ids::alloc);
         this.bootstrapped = bootstrapped;
         this.member = Pdpb.Member.newBuilder()
                 .setName(settings.name())
@@ -51,7 +55,7 @@ final class PdState {
     /**
      * Opens (creating on first use) the PD state kept in {@code engine}.
      *
-     * @param clock  wall clock for timestamps, heartbeat times and safe point TTLs
+     * @param clock  wall clock for timestamps, heartbeat times, safe point TTLs and scheduling
      * @param random source of the cluster id's random bits and of the member id
      */
     static PdState open(KvEngine engine, PdSettings settings, Clock clock, RandomGenerator random) {
@@ -75,6 +79,7 @@ final class PdState {
                 StoreRegistry.open(store, clock),
                 RegionRegistry.open(store),
                 GcSafePoints.open(store, clock),
+                clock,
                 cluster != null);
     }
 
@@ -113,6 +118,11 @@ final class PdState {
 
     GcSafePoints gc() {
         return gc;
+    }
+
+    /** The scheduler: answers region heartbeats with operators. */
+    OperatorController operators() {
+        return operators;
     }
 
     boolean isBootstrapped() {

@@ -6,9 +6,12 @@ import io.kvasir.kvproto.Pdpb;
 
 /**
  * One RegionHeartbeat stream from a store: each request reports one region its leader holds.
- * Nothing is sent back unless there is something to say: an operator (none yet in this PD) or a
- * malformed heartbeat, answered with a header error while the stream stays open (PD's
- * {@code hbStreams.SendErr}). A stale heartbeat is dropped silently. Before bootstrap the PD
+ * Nothing is sent back unless there is something to say: the region's next step from the
+ * {@link OperatorController}, or a malformed heartbeat, answered with a header error while the
+ * stream stays open (PD's {@code hbStreams.SendErr}). A step is addressed as PD addresses it: the
+ * region id, the epoch of the heartbeat it answers (the store ignores a step for any other epoch,
+ * which is what makes resending a step safe) and the leader that sent it as {@code target_peer}.
+ * A stale heartbeat is dropped silently and never scheduled on. Before bootstrap the PD
  * answers NOT_BOOTSTRAPPED and ends the stream, as PD does; a cluster id mismatch ends it with
  * FAILED_PRECONDITION.
  *
@@ -41,7 +44,13 @@ final class RegionHeartbeatStream implements StreamObserver<Pdpb.RegionHeartbeat
             if (leader.getId() != 0 && state.stores().get(leader.getStoreId()) == null) {
                 throw PdException.unknown("invalid store ID %d, not found", leader.getStoreId());
             }
-            state.regions().heartbeat(request.getRegion(), leader);
+            RegionTree.Update update = state.regions().heartbeat(request.getRegion(), leader);
+            if (update.outcome() != RegionTree.Outcome.STALE) {
+                Step step = state.operators().dispatch(RegionShape.of(request));
+                if (step != null) {
+                    out.onNext(operatorResponse(step, request));
+                }
+            }
         } catch (PdException e) {
             if (e.isHeaderError()) {
                 out.onNext(errorResponse(e, request));
@@ -51,6 +60,16 @@ final class RegionHeartbeatStream implements StreamObserver<Pdpb.RegionHeartbeat
         } catch (RuntimeException e) {
             fail(e);
         }
+    }
+
+    private Pdpb.RegionHeartbeatResponse operatorResponse(Step step, Pdpb.RegionHeartbeatRequest request) {
+        Pdpb.RegionHeartbeatResponse.Builder response = Pdpb.RegionHeartbeatResponse.newBuilder()
+                .setHeader(Failures.ok(state.clusterId()))
+                .setRegionId(request.getRegion().getId())
+                .setRegionEpoch(request.getRegion().getRegionEpoch())
+                .setTargetPeer(request.getLeader());
+        step.addTo(response);
+        return response.build();
     }
 
     private Pdpb.RegionHeartbeatResponse errorResponse(PdException e, Pdpb.RegionHeartbeatRequest request) {

@@ -25,6 +25,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * was split or merged after the update was sent). Otherwise it replaces the known region with
  * its id and removes every region it overlaps, which is how splits and merges reach the tree.
  *
+ * <p>The tree also counts, per store, the regions with a peer there and the regions led from
+ * there, kept up to date on every change so that the scheduler reads them in O(1) per heartbeat
+ * instead of scanning every region (PD's {@code RegionsInfo} keeps the same counts).
+ *
  * <p>Keys compare as unsigned bytes; an empty end key means +infinity. Thread-safe.
  */
 final class RegionTree {
@@ -32,6 +36,9 @@ final class RegionTree {
 
     private final NavigableMap<ByteString, Pdpb.Region> byStart = new TreeMap<>(KEY_ORDER);
     private final Map<Long, Pdpb.Region> byId = new HashMap<>();
+    // Invariant: equal to what a scan of byId would count; an entry is dropped when it reaches zero.
+    private final Map<Long, Integer> regionsPerStore = new HashMap<>();
+    private final Map<Long, Integer> leadersPerStore = new HashMap<>();
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
 
     /** What {@link #update} did. */
@@ -76,6 +83,7 @@ final class RegionTree {
             }
             byStart.put(meta.getStartKey(), region);
             byId.put(meta.getId(), region);
+            count(region, 1);
             return new Update(Outcome.APPLIED, List.copyOf(overlaps), old);
         } finally {
             lock.writeLock().unlock();
@@ -90,9 +98,43 @@ final class RegionTree {
     private void removeLocked(Pdpb.Region region) {
         Metapb.Region meta = region.getRegion();
         byId.remove(meta.getId());
+        count(region, -1);
         Pdpb.Region atStart = byStart.get(meta.getStartKey());
         if (atStart != null && atStart.getRegion().getId() == meta.getId()) {
             byStart.remove(meta.getStartKey());
+        }
+    }
+
+    private void count(Pdpb.Region region, int delta) {
+        for (Metapb.Peer p : region.getRegion().getPeersList()) {
+            add(regionsPerStore, p.getStoreId(), delta);
+        }
+        if (region.getLeader().getId() != 0) {
+            add(leadersPerStore, region.getLeader().getStoreId(), delta);
+        }
+    }
+
+    private static void add(Map<Long, Integer> counts, long storeId, int delta) {
+        counts.merge(storeId, delta, (a, b) -> a + b == 0 ? null : a + b);
+    }
+
+    /** How many regions have a peer (any role) on store {@code storeId}. */
+    int regionCount(long storeId) {
+        lock.readLock().lock();
+        try {
+            return regionsPerStore.getOrDefault(storeId, 0);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** How many regions are led from store {@code storeId}, as last reported. */
+    int leaderCount(long storeId) {
+        lock.readLock().lock();
+        try {
+            return leadersPerStore.getOrDefault(storeId, 0);
+        } finally {
+            lock.readLock().unlock();
         }
     }
 

@@ -10,6 +10,15 @@
  * are injected ({@link java.time.Clock}, {@link java.util.random.RandomGenerator}); only
  * {@link io.kvasir.pd.PdActivator} picks the real ones.
  *
+ * <p>Scheduling: each accepted region heartbeat is answered with the region's one next step, if
+ * any ({@link io.kvasir.pd.OperatorController}): the {@link io.kvasir.pd.ReplicaChecker} keeps
+ * {@code replication.max-replicas} voters on healthy stores (add a learner, promote it, replace a
+ * voter on a down store by a joint change, leave the joint state, remove surplus peers), and the
+ * {@link io.kvasir.pd.LeaderBalancer} spreads leaders. Steps are PD's wire commands
+ * ({@link io.kvasir.pd.Step}); a step is resent unchanged until a heartbeat shows it done, and
+ * running operators live in memory only. Store health is judged from store heartbeats
+ * ({@link io.kvasir.pd.StoreHealth}). Splits and merges are not scheduled here.
+ *
  * <p>Semantics follow PD's server/grpc_service.go; where a choice was made for tikv-client-java
  * 3.3.5, the class comment says so.
  */

@@ -196,7 +196,7 @@ class ClusterLifecycleTest {
     }
 
     @Test
-    void getOperatorAlwaysAnswersRegionNotFound() {
+    void getOperatorAnswersRegionNotFoundForARegionWithoutAnOperator() {
         Pdpb.GetOperatorRequest ask = Pdpb.GetOperatorRequest.newBuilder().setHeader(cluster.header()).setRegionId(2).build();
         assertEquals(Pdpb.ErrorType.REGION_NOT_FOUND, cluster.pd().getOperator(ask).getHeader().getError().getType());
         Metapb.Region region = cluster.bootstrap();

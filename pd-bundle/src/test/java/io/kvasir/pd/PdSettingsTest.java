@@ -34,6 +34,33 @@ class PdSettingsTest {
         assertEquals(Duration.ofSeconds(3), s.tsoSaveInterval());
         assertEquals(Duration.ofMinutes(30), s.maxStoreDownTime());
         assertEquals(3, s.maxReplicas());
+        assertEquals(ScheduleSettings.DEFAULTS, s.schedule(), "reference.conf and DEFAULTS agree");
+    }
+
+    @Test
+    void scheduleKeysAreRead() {
+        ScheduleSettings s = PdSettings.from(config("schedule.operator-timeout = 3m, schedule.store-disconnect-time = 1m,"
+                + " schedule.replica-schedule-limit = 0, schedule.enable-leader-balance = false,"
+                + " schedule.leader-balance-tolerance = 3, schedule.region-leader-transfer-interval = 0s,"
+                + " schedule.leader-transfer-rate-limit = 9, replication.location-labels = [zone, host]")).schedule();
+        assertEquals(new ScheduleSettings(Duration.ofMinutes(3), Duration.ofMinutes(1), 0, false, 3, Duration.ZERO, 9,
+                List.of("zone", "host")), s);
+        assertEquals(List.of("zone", "rack"),
+                PdSettings.from(config("replication.location-labels = \"zone, rack\"")).schedule().locationLabels());
+    }
+
+    @Test
+    void badScheduleValuesNameTheirKey() {
+        assertTrue(badKey("schedule.operator-timeout = 10ms").contains("schedule.operator-timeout"));
+        assertTrue(badKey("schedule.store-disconnect-time = never").contains("schedule.store-disconnect-time"));
+        assertTrue(badKey("schedule.replica-schedule-limit = -1").contains("schedule.replica-schedule-limit"));
+        assertTrue(badKey("schedule.enable-leader-balance = maybe").contains("schedule.enable-leader-balance"));
+        assertTrue(badKey("schedule.leader-balance-tolerance = -1").contains("schedule.leader-balance-tolerance"));
+        assertTrue(badKey("schedule.region-leader-transfer-interval = -1s")
+                .contains("schedule.region-leader-transfer-interval"));
+        assertTrue(badKey("schedule.leader-transfer-rate-limit = 0").contains("schedule.leader-transfer-rate-limit"));
+        assertTrue(badKey("replication.location-labels = [zone, zone]").contains("replication.location-labels"));
+        assertTrue(badKey("replication.location-labels = [\"\"]").contains("replication.location-labels"));
     }
 
     @Test

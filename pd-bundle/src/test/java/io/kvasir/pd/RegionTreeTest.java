@@ -26,10 +26,18 @@ class RegionTreeTest {
         return ByteString.copyFromUtf8(s);
     }
 
+    /** Two peers on stores that vary with the id; regions with an even id have a leader. */
     private static Pdpb.Region region(long id, String start, String end, long version, long confVer) {
-        return Pdpb.Region.newBuilder().setRegion(Metapb.Region.newBuilder().setId(id).setStartKey(key(start))
-                .setEndKey(key(end)).setRegionEpoch(Metapb.RegionEpoch.newBuilder().setVersion(version).setConfVer(confVer))
-                .addPeers(Metapb.Peer.newBuilder().setId(id * 100).setStoreId(1))).build();
+        Metapb.Peer first = Metapb.Peer.newBuilder().setId(id * 100).setStoreId(1 + id % 3).build();
+        Pdpb.Region.Builder b = Pdpb.Region.newBuilder().setRegion(Metapb.Region.newBuilder().setId(id)
+                .setStartKey(key(start)).setEndKey(key(end))
+                .setRegionEpoch(Metapb.RegionEpoch.newBuilder().setVersion(version).setConfVer(confVer))
+                .addPeers(first)
+                .addPeers(Metapb.Peer.newBuilder().setId(id * 100 + 1).setStoreId(4 + id % 2)));
+        if (id % 2 == 0) {
+            b.setLeader(first);
+        }
+        return b.build();
     }
 
     @Test
@@ -136,6 +144,18 @@ class RegionTreeTest {
         }
         for (Pdpb.Region r : sorted) {
             assertEquals(r, tree.byId(r.getRegion().getId()), context);
+        }
+        for (long store = 1; store <= 6; store++) {
+            int regions = 0;
+            int leaders = 0;
+            for (Pdpb.Region r : sorted) {
+                for (Metapb.Peer p : r.getRegion().getPeersList()) {
+                    regions += p.getStoreId() == store ? 1 : 0;
+                }
+                leaders += r.getLeader().getId() != 0 && r.getLeader().getStoreId() == store ? 1 : 0;
+            }
+            assertEquals(regions, tree.regionCount(store), context + " regions on store " + store);
+            assertEquals(leaders, tree.leaderCount(store), context + " leaders on store " + store);
         }
     }
 
