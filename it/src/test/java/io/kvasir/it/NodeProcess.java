@@ -24,12 +24,17 @@ final class NodeProcess implements AutoCloseable {
     }
 
     static NodeProcess start(String... args) throws IOException {
+        return startWithJvmOptions("", args);
+    }
+
+    /** Starts {@code bin/kvasir} with {@code jvmOptions} added to KVASIR_JAVA_OPTS (a playground hands them to its nodes). */
+    static NodeProcess startWithJvmOptions(String jvmOptions, String... args) throws IOException {
         Path home = Distribution.home();
         List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/kvasir").toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        builder.environment().put("KVASIR_JAVA_OPTS", "-Xmx256m");
+        builder.environment().put("KVASIR_JAVA_OPTS", ("-Xmx256m " + jvmOptions).strip());
         return new NodeProcess(builder.start());
     }
 

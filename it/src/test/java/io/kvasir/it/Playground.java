@@ -17,6 +17,12 @@ final class Playground implements AutoCloseable {
     }
 
     static Playground start(Path dataDir, String... extraArgs) throws IOException, InterruptedException {
+        return startWithJvmOptions("", dataDir, extraArgs);
+    }
+
+    /** A playground whose nodes run with {@code jvmOptions} (e.g. {@code -Draftstore.raft-base-tick-interval=100ms}). */
+    static Playground startWithJvmOptions(String jvmOptions, Path dataDir, String... extraArgs)
+            throws IOException, InterruptedException {
         String[] args = new String[5 + extraArgs.length];
         args[0] = "playground";
         args[1] = "--data";
@@ -24,7 +30,7 @@ final class Playground implements AutoCloseable {
         args[3] = "--pd-port";
         args[4] = "0";
         System.arraycopy(extraArgs, 0, args, 5, extraArgs.length);
-        NodeProcess process = NodeProcess.start(args);
+        NodeProcess process = NodeProcess.startWithJvmOptions(jvmOptions, args);
         try {
             String line = process.awaitLine(l -> l.startsWith(PD_LINE), START_TIMEOUT_MS);
             return new Playground(process, line.substring(PD_LINE.length()).strip());

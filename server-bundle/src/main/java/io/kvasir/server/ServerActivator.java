@@ -1,6 +1,7 @@
 package io.kvasir.server;
 
 import io.grpc.BindableService;
+import io.kvasir.raft.api.RaftMessageReceiver;
 import io.kvasir.txn.api.RawStorage;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.osgi.framework.BundleActivator;
@@ -20,9 +21,13 @@ import org.slf4j.LoggerFactory;
  * registered; if that storage goes away the service is unregistered and, if another storage is
  * there, registered again over it.
  *
- * <p>A hand-written activator with a {@link ServiceTracker} rather than a DS component: the
- * assembly does not ship Felix SCR yet, and the dependency is a single mandatory, dynamic one.
- * The request metrics live as long as the bundle, across storage changes.
+ * <p>The Raft RPCs (Raft, BatchRaft, Snapshot) go to the store's {@link RaftMessageReceiver}
+ * service, followed by a second tracker ({@link RaftReceiverTracker}): optional and dynamic, it
+ * never causes a re-registration. While there is none, those RPCs answer UNAVAILABLE.
+ *
+ * <p>A hand-written activator with {@link ServiceTracker}s rather than a DS component: the
+ * assembly does not ship Felix SCR yet, and the dependencies are one mandatory, dynamic storage
+ * and one optional receiver. The request metrics live as long as the bundle, across storage changes.
  */
 public final class ServerActivator implements BundleActivator, ServiceTrackerCustomizer<RawStorage, RawStorage> {
     private static final Logger LOG = LoggerFactory.getLogger(ServerActivator.class);
@@ -31,6 +36,8 @@ public final class ServerActivator implements BundleActivator, ServiceTrackerCus
 
     private volatile BundleContext context;
     private volatile ServiceTracker<RawStorage, RawStorage> tracker;
+    private volatile RaftReceiverTracker raftReceivers;
+    private ServiceTracker<RaftMessageReceiver, RaftMessageReceiver> raftReceiverTracker;
 
     // Guarded by this.
     private ServiceReference<RawStorage> boundTo;
@@ -47,6 +54,10 @@ public final class ServerActivator implements BundleActivator, ServiceTrackerCus
             exporter = new PrometheusSink(bundleContext.getService(registry));
             metrics.sink(exporter);
         }
+        // Opened first, so that a service bound at once already sees a receiver registered before it.
+        raftReceivers = new RaftReceiverTracker(bundleContext);
+        raftReceiverTracker = new ServiceTracker<>(bundleContext, RaftMessageReceiver.class, raftReceivers);
+        raftReceiverTracker.open();
         tracker = new ServiceTracker<>(bundleContext, RawStorage.class, this);
         tracker.open();
     }
@@ -62,6 +73,10 @@ public final class ServerActivator implements BundleActivator, ServiceTrackerCus
         }
         synchronized (this) {
             unbind();
+        }
+        if (raftReceiverTracker != null) {
+            raftReceiverTracker.close();
+            raftReceiverTracker = null;
         }
         if (exporter != null) {
             metrics.sink(RequestMetrics.Sink.NONE);
@@ -116,7 +131,7 @@ public final class ServerActivator implements BundleActivator, ServiceTrackerCus
     }
 
     private void bind(ServiceReference<RawStorage> reference, RawStorage storage) {
-        registration = context.registerService(BindableService.class, new TikvService(storage, metrics), null);
+        registration = context.registerService(BindableService.class, new TikvService(storage, metrics, raftReceivers), null);
         boundTo = reference;
         Object owner = reference.getBundle() == null ? "(unregistered)" : reference.getBundle().getSymbolicName();
         LOG.info("tikvpb.Tikv registered over the RawStorage of bundle {}", owner);

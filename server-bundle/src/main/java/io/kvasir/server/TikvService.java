@@ -2,19 +2,28 @@ package io.kvasir.server;
 
 import io.grpc.stub.StreamObserver;
 import io.kvasir.kvproto.Kvrpcpb;
+import io.kvasir.kvproto.RaftServerpb.Done;
+import io.kvasir.kvproto.RaftServerpb.RaftMessage;
+import io.kvasir.kvproto.RaftServerpb.SnapshotChunk;
 import io.kvasir.kvproto.TikvGrpc;
 import io.kvasir.kvproto.Tikvpb.BatchCommandsRequest;
 import io.kvasir.kvproto.Tikvpb.BatchCommandsResponse;
+import io.kvasir.kvproto.Tikvpb.BatchRaftMessage;
+import io.kvasir.raft.api.RaftMessageReceiver;
 import io.kvasir.txn.api.RawStorage;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store's {@code tikvpb.Tikv} service, raw KV part: the twelve raw RPCs and the
- * {@code BatchCommands} stream. Every other method keeps {@link TikvGrpc.TikvImplBase}'s answer,
- * {@code UNIMPLEMENTED} (final for clients: they fail at once rather than retry).
+ * The store's {@code tikvpb.Tikv} service: the twelve raw RPCs and the {@code BatchCommands}
+ * stream for clients, and the {@code Raft}, {@code BatchRaft} and {@code Snapshot} streams other
+ * stores replicate over ({@link RaftMessageStream}, {@link SnapshotStream}), which go to the
+ * store's {@link RaftMessageReceiver} and answer UNAVAILABLE while there is none. Every other
+ * method keeps {@link TikvGrpc.TikvImplBase}'s answer, {@code UNIMPLEMENTED} (final for clients:
+ * they fail at once rather than retry).
  *
  * <p>Every handler returns at once: it starts the storage call and answers from the completion
  * of its future ({@code whenComplete}), never by waiting on it. A call is always answered:
@@ -38,11 +47,24 @@ public final class TikvService extends TikvGrpc.TikvImplBase {
     private final RawCommands commands;
     private final BatchCommandRouter router;
     private final RequestMetrics metrics;
+    private final Supplier<RaftMessageReceiver> raftReceiver;
 
+    /** A service without Raft traffic: the Raft RPCs answer UNAVAILABLE. */
     TikvService(RawStorage storage, RequestMetrics metrics) {
+        this(storage, metrics, () -> null);
+    }
+
+    /** @param raftReceiver the store's receiver of Raft traffic, or null while there is none */
+    TikvService(RawStorage storage, RequestMetrics metrics, Supplier<RaftMessageReceiver> raftReceiver) {
         this.metrics = metrics;
         this.commands = new RawCommands(storage, metrics);
         this.router = new BatchCommandRouter(commands, metrics);
+        this.raftReceiver = raftReceiver;
+    }
+
+    /** The receiver the Raft RPCs deliver to now, or null (tests). */
+    RaftMessageReceiver raftReceiver() {
+        return raftReceiver.get();
     }
 
     RequestMetrics metrics() {
@@ -114,6 +136,21 @@ public final class TikvService extends TikvGrpc.TikvImplBase {
     @Override
     public StreamObserver<BatchCommandsRequest> batchCommands(StreamObserver<BatchCommandsResponse> responses) {
         return new BatchCommandsStream(router, responses);
+    }
+
+    @Override
+    public StreamObserver<RaftMessage> raft(StreamObserver<Done> responses) {
+        return RaftMessageStream.open(raftReceiver, List::of, responses);
+    }
+
+    @Override
+    public StreamObserver<BatchRaftMessage> batchRaft(StreamObserver<Done> responses) {
+        return RaftMessageStream.open(raftReceiver, BatchRaftMessage::getMsgsList, responses);
+    }
+
+    @Override
+    public StreamObserver<SnapshotChunk> snapshot(StreamObserver<Done> responses) {
+        return SnapshotStream.open(raftReceiver.get(), responses);
     }
 
     /**

@@ -8,12 +8,14 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.kvasir.kvproto.Kvrpcpb;
 import io.kvasir.kvproto.Metapb;
 import io.kvasir.kvproto.TikvGrpc;
+import io.kvasir.raft.api.RaftMessageReceiver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * {@link TikvService} over a fake storage, served by Netty on 127.0.0.1 with the kernel's
@@ -41,6 +43,7 @@ final class Harness implements AutoCloseable {
 
     static final class Builder {
         private int serverThreads;
+        private Supplier<RaftMessageReceiver> raftReceiver = () -> null;
 
         /** Runs calls on a pool of exactly {@code n} threads (default: grpc-java's own pool). */
         Builder serverThreads(int n) {
@@ -48,16 +51,22 @@ final class Harness implements AutoCloseable {
             return this;
         }
 
+        /** Serves the Raft RPCs from whatever {@code receiver} supplies (default: none, UNAVAILABLE). */
+        Builder raftReceiver(Supplier<RaftMessageReceiver> receiver) {
+            this.raftReceiver = receiver;
+            return this;
+        }
+
         Harness start() throws IOException {
-            return new Harness(serverThreads);
+            return new Harness(serverThreads, raftReceiver);
         }
     }
 
-    private Harness(int serverThreads) throws IOException {
+    private Harness(int serverThreads, Supplier<RaftMessageReceiver> raftReceiver) throws IOException {
         storage = new FakeRawStorage();
         AtomicLong fakeNanos = new AtomicLong();
         metrics = new RequestMetrics(() -> fakeNanos.addAndGet(1_000));
-        service = new TikvService(storage, metrics);
+        service = new TikvService(storage, metrics, raftReceiver);
         NettyServerBuilder sb = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .addService(service)
                 .maxInboundMessageSize(MAX_MESSAGE);
@@ -70,6 +79,11 @@ final class Harness implements AutoCloseable {
                 .usePlaintext()
                 .maxInboundMessageSize(MAX_MESSAGE)
                 .build();
+    }
+
+    /** Where other stores dial: the Raft RPCs are served here too. */
+    String address() {
+        return "127.0.0.1:" + server.getPort();
     }
 
     TikvGrpc.TikvBlockingStub blocking() {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.BindableService;
+import io.kvasir.raft.api.RaftMessageReceiver;
 import io.kvasir.txn.api.RawStorage;
 import java.nio.file.Path;
 import java.util.Dictionary;
@@ -25,7 +26,8 @@ import org.osgi.framework.ServiceRegistration;
 
 /**
  * The activator in a real framework (Felix, embedded): the gRPC service is registered exactly
- * while a RawStorage service exists, and follows the storage when it changes.
+ * while a RawStorage service exists, and follows the storage when it changes; its Raft RPCs follow
+ * the best-ranked RaftMessageReceiver service, without re-registering.
  */
 class ServerActivatorTest {
     @TempDir
@@ -109,5 +111,39 @@ class ServerActivatorTest {
         activator.stop(context);
         assertNull(served());
         assertFalse(activator.registered());
+    }
+
+    private ServiceRegistration<RaftMessageReceiver> registerReceiver(RaftMessageReceiver receiver, int ranking) {
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(Constants.SERVICE_RANKING, ranking);
+        return context.registerService(RaftMessageReceiver.class, receiver, props);
+    }
+
+    @Test
+    void theRaftRpcsFollowTheBestRankedReceiverWithoutReRegistering() {
+        register(new FakeRawStorage(), 0);
+        TikvService service = served();
+        assertNull(service.raftReceiver(), "no store yet");
+
+        FakeRaftReceiver low = new FakeRaftReceiver();
+        FakeRaftReceiver high = new FakeRaftReceiver();
+        ServiceRegistration<RaftMessageReceiver> lowReg = registerReceiver(low, 0);
+        assertTrue(service.raftReceiver() == low);
+        ServiceRegistration<RaftMessageReceiver> highReg = registerReceiver(high, 5);
+        assertTrue(service.raftReceiver() == high, "the better ranked one");
+        assertTrue(served() == service, "the gRPC service stayed registered as it was");
+
+        highReg.unregister();
+        assertTrue(service.raftReceiver() == low, "back to the remaining one");
+        lowReg.unregister();
+        assertNull(service.raftReceiver(), "none left: the Raft RPCs answer UNAVAILABLE");
+    }
+
+    @Test
+    void aReceiverRegisteredBeforeTheStorageIsSeenByTheNewService() {
+        FakeRaftReceiver receiver = new FakeRaftReceiver();
+        registerReceiver(receiver, 0);
+        register(new FakeRawStorage(), 0);
+        assertTrue(served().raftReceiver() == receiver);
     }
 }

@@ -55,7 +55,7 @@ public final class CommandLine {
         if (problem != null) {
             return new Usage("playground: " + problem);
         }
-        Integer stores = integer(options.getOrDefault("--stores", "1"), 1, 64);
+        Integer stores = integer(options.getOrDefault("--stores", "3"), 1, 64);
         if (stores == null) {
             return new Usage("playground: --stores must be a number from 1 to 64");
         }

@@ -9,7 +9,7 @@ public record Usage(String problem) implements Command {
 
             commands:
               playground [--stores N] [--engine rocksdb|lmdb|titan] [--data DIR] [--pd-port P]
-                                           start PD and N stores (default 1) on loopback as child
+                                           start PD and N stores (default 3) on loopback as child
                                            processes and print the PD address; Ctrl-C stops them.
                                            Data stays in DIR (default ./data/playground); with
                                            --pd-port 0 every port is picked free

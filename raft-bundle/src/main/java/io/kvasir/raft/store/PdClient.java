@@ -120,6 +120,26 @@ public final class PdClient implements AutoCloseable {
     }
 
     /**
+     * The store PD knows by {@code storeId} (its addresses and state), or null if PD knows none:
+     * PD answers an unknown id with a status saying "invalid store ID", not a header error.
+     */
+    public Metapb.Store getStore(long storeId) {
+        Pdpb.GetStoreResponse r;
+        try {
+            r = stub().getStore(Pdpb.GetStoreRequest.newBuilder()
+                    .setHeader(header(clusterId)).setStoreId(storeId).build());
+        } catch (StatusRuntimeException e) {
+            String description = e.getStatus().getDescription();
+            if (description != null && description.contains("invalid store ID")) {
+                return null;
+            }
+            throw e;
+        }
+        checkHeader(r.getHeader());
+        return r.getStore().getId() == 0 ? null : r.getStore();
+    }
+
+    /**
      * Sends one region heartbeat on the long-lived stream, opening it when needed. PD's answers
      * (scheduling operators) go to {@code responses}.
      */

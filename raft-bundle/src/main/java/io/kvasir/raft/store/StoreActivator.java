@@ -4,6 +4,9 @@ import com.typesafe.config.Config;
 import io.kvasir.engine.api.KvEngine;
 import io.kvasir.raft.api.RegionStore;
 import java.time.Clock;
+import io.kvasir.raft.api.RaftMessageReceiver;
+import io.kvasir.raft.store.transport.TransportSettings;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
@@ -26,12 +29,14 @@ public final class StoreActivator implements BundleActivator {
 
     @Override
     public void start(BundleContext context) {
-        StoreSettings settings = StoreSettings.from(nodeConfig(context));
+        Config config = nodeConfig(context);
+        StoreSettings settings = StoreSettings.from(config);
+        TransportSettings transport = TransportSettings.from(config);
         tracker = new ServiceTracker<>(context, KvEngine.class, new ServiceTrackerCustomizer<>() {
             @Override
             public RunningStore addingService(ServiceReference<KvEngine> reference) {
                 KvEngine engine = context.getService(reference);
-                return engine == null ? null : RunningStore.start(context, engine, settings);
+                return engine == null ? null : RunningStore.start(context, engine, settings, transport);
             }
 
             @Override
@@ -66,22 +71,32 @@ public final class StoreActivator implements BundleActivator {
     /** A store on one engine, and its service registration once it serves. */
     private static final class RunningStore implements AutoCloseable {
         private final StoreNode node;
+        private final StoreMetrics metrics;
         private ServiceRegistration<RegionStore> registration;
+        private ServiceRegistration<RaftMessageReceiver> inbox;
         private boolean closed;
 
-        private RunningStore(StoreNode node) {
+        private RunningStore(StoreNode node, StoreMetrics metrics) {
             this.node = node;
+            this.metrics = metrics;
         }
 
-        static RunningStore start(BundleContext context, KvEngine engine, StoreSettings settings) {
-            RunningStore running = new RunningStore(new StoreNode(engine, settings, Clock.systemUTC()));
-            running.node.start(regionStore -> running.register(context, regionStore));
+        static RunningStore start(BundleContext context, KvEngine engine, StoreSettings settings,
+                TransportSettings transport) {
+            StoreNode node = new StoreNode(engine, settings, transport, Clock.systemUTC());
+            // The kernel publishes the node's metrics registry; without one (tests) nothing is exported.
+            ServiceReference<PrometheusRegistry> registry = context.getServiceReference(PrometheusRegistry.class);
+            StoreMetrics metrics = registry == null || context.getService(registry) == null ? null
+                    : new StoreMetrics(context.getService(registry), node::sample);
+            RunningStore running = new RunningStore(node, metrics);
+            running.node.start(serving -> running.register(context, serving));
             return running;
         }
 
-        private synchronized void register(BundleContext context, RegionStore regionStore) {
+        private synchronized void register(BundleContext context, StoreNode.Serving serving) {
             if (!closed) {
-                registration = context.registerService(RegionStore.class, regionStore, null);
+                inbox = context.registerService(RaftMessageReceiver.class, serving.raftInbox(), null);
+                registration = context.registerService(RegionStore.class, serving.regions(), null);
             }
         }
 
@@ -97,8 +112,19 @@ public final class StoreActivator implements BundleActivator {
                     }
                     registration = null;
                 }
+                if (inbox != null) {
+                    try {
+                        inbox.unregister();
+                    } catch (IllegalStateException e) {
+                        LOG.debug("raft inbox already unregistered");
+                    }
+                    inbox = null;
+                }
             }
             node.close();
+            if (metrics != null) {
+                metrics.close();
+            }
         }
     }
 }

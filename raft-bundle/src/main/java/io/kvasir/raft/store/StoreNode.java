@@ -12,6 +12,11 @@ import io.kvasir.raft.store.peer.PeerView;
 import io.kvasir.raft.store.peer.RaftTransport;
 import io.kvasir.raft.store.peer.Ticker;
 import io.kvasir.raft.store.snap.SnapshotPaths;
+import io.kvasir.raft.store.transport.GrpcRaftTransport;
+import io.kvasir.raft.store.transport.PdStoreResolver;
+import io.kvasir.raft.store.transport.StoreRaftReceiver;
+import io.kvasir.raft.store.transport.TransportSettings;
+import io.kvasir.raft.api.RaftMessageReceiver;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -43,14 +48,21 @@ public final class StoreNode implements AutoCloseable {
     private volatile boolean closed;
     private final SnapshotPaths snapshotPaths;
     private volatile RaftTransport transport;
-    private PeerDriver driver;
+    private volatile PeerDriver driver;
     private Heartbeats heartbeats;
-    private LocalRegionStore regionStore;
-    private Consumer<RegionStore> onReady = s -> { };
+    private volatile LocalRegionStore regionStore;
+    private Consumer<Serving> onReady = s -> { };
+    private final TransportSettings transportSettings;
+    private StoreRaftReceiver receiver;
 
-    public StoreNode(KvEngine engine, StoreSettings settings, Clock clock) {
+    /** What a store offers once it serves: its regions to the request path, its Raft inbox to other stores. */
+    public record Serving(RegionStore regions, RaftMessageReceiver raftInbox) {
+    }
+
+    public StoreNode(KvEngine engine, StoreSettings settings, TransportSettings transportSettings, Clock clock) {
         this.engine = engine;
         this.settings = settings;
+        this.transportSettings = transportSettings;
         this.clock = clock;
         this.pd = new PdClient(settings.pdEndpoints(), d -> Thread.sleep(d.toMillis()));
         this.snapshotPaths = new SnapshotPaths(engine.path().resolveSibling(engine.path().getFileName() + "-snap"));
@@ -58,8 +70,8 @@ public final class StoreNode implements AutoCloseable {
         this.starter.setDaemon(true);
     }
 
-    /** Starts in the background; {@code onReady} gets the store's {@link RegionStore} once it serves. */
-    public void start(Consumer<RegionStore> onReady) {
+    /** Starts in the background; {@code onReady} gets what the store serves once it does. */
+    public void start(Consumer<Serving> onReady) {
         this.onReady = onReady;
         starter.start();
     }
@@ -77,7 +89,28 @@ public final class StoreNode implements AutoCloseable {
                 if (closed) {
                     return;
                 }
+                sweepPartialSnapshots();
                 driver = new PeerDriver(engine, driverConfig(), Ticker.system(), this::send, snapshotPaths);
+                PeerDriver d = driver;
+                transport = new GrpcRaftTransport(transportSettings, new PdStoreResolver(pd::getStore), snapshotPaths,
+                        new RaftTransport.Feedback() {
+                            @Override
+                            public void unreachable(long regionId, long toPeerId) {
+                                d.reportUnreachable(regionId, toPeerId);
+                            }
+
+                            @Override
+                            public void snapshotStatus(long regionId, long toPeerId, boolean delivered) {
+                                d.reportSnapshot(regionId, toPeerId, delivered);
+                            }
+                        });
+                receiver = new StoreRaftReceiver(snapshotPaths, message -> {
+                    // Another store's idea of where this peer lives must match: a message for a
+                    // store id that is not ours is a routing mistake, and is dropped.
+                    if (message.getToPeer().getStoreId() == storeId) {
+                        d.step(message);
+                    }
+                }, transportSettings.concurrentRecvSnapLimit());
                 PdOperators operators = new PdOperators(driver);
                 heartbeats = new Heartbeats(pd, engine, storeId, settings, driver::views, operators::handle, clock);
                 driver.listener(new PeerDriver.PeerListener() {
@@ -101,7 +134,7 @@ public final class StoreNode implements AutoCloseable {
             }
             LOG.info("store {} of cluster {} is serving {} region(s) at {}", storeId, pd.clusterId(),
                     regions.size(), settings.advertiseAddr());
-            onReady.accept(regionStore);
+            onReady.accept(new Serving(regionStore, receiver));
         } catch (InterruptedException e) {
             LOG.info("store start-up stopped");
         } catch (RuntimeException e) {
@@ -180,6 +213,37 @@ public final class StoreNode implements AutoCloseable {
                 .build();
     }
 
+    /** The store's counters for {@link StoreMetrics}; empty until it serves. */
+    StoreMetrics.Sample sample() {
+        PeerDriver d = driver;
+        LocalRegionStore store = regionStore;
+        if (d == null || store == null) {
+            return StoreMetrics.Sample.EMPTY;
+        }
+        long[] reads = store.readCounts();
+        java.util.Collection<PeerView> views = d.views();
+        int leaders = (int) views.stream().filter(PeerView::isLeader).count();
+        return new StoreMetrics.Sample(d.stats(), reads[0], reads[1], views.size(), leaders);
+    }
+
+    /** Partly received snapshots a crash left behind; complete ones ({@code rcv_} without .tmp) may still be needed. */
+    private void sweepPartialSnapshots() {
+        java.nio.file.Path root = snapshotPaths.root();
+        if (!java.nio.file.Files.isDirectory(root)) {
+            return;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> dirs = java.nio.file.Files.list(root)) {
+            for (java.nio.file.Path dir : dirs.toList()) {
+                String name = dir.getFileName().toString();
+                if (name.endsWith(".tmp") || name.startsWith("gen_")) {
+                    SnapshotPaths.delete(dir);
+                }
+            }
+        } catch (java.io.IOException e) {
+            LOG.warn("cannot sweep snapshot directory {}: {}", root, e.toString());
+        }
+    }
+
     /** Where the driver's messages go: the transport, once there is one. */
     private void send(RaftServerpb.RaftMessage message) {
         RaftTransport t = transport;
@@ -203,6 +267,9 @@ public final class StoreNode implements AutoCloseable {
             }
             if (driver != null) {
                 driver.close();
+            }
+            if (transport instanceof GrpcRaftTransport grpc) {
+                grpc.close();
             }
         }
         completions.shutdown();

@@ -1,0 +1,245 @@
+package io.kvasir.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.tikv.shade.com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.kvasir.it.linearizability.LinearizabilityChecker;
+import io.kvasir.it.linearizability.Op;
+import io.kvasir.kvproto.Metapb;
+import io.kvasir.kvproto.PDGrpc;
+import io.kvasir.kvproto.Pdpb;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tikv.common.TiConfiguration;
+import org.tikv.common.TiSession;
+import org.tikv.raw.RawKVClient;
+
+/**
+ * The 3-store playground as separate processes, under a concurrent get / put / compare-and-swap
+ * load on a few keys, while one store at a time is killed with SIGKILL at a random moment and
+ * restarted on its data. Every operation is recorded as the client saw it, and the history must be
+ * linearizable: no acknowledged write lost, no stale or invented read.
+ *
+ * <p>The short version runs in the build. The long one is
+ * {@code mvn -B verify -pl it -am -Dtest=ReplicatedFaultTest -Dkvasir.fault.seconds=600}; a failing
+ * run prints its seed, and {@code -Dkvasir.fault.seed=N} replays the same fault schedule.
+ */
+class ReplicatedFaultTest {
+
+    /** Fast Raft ticks, so that a lost leader is replaced within a couple of seconds. */
+    static final String FAST_RAFT = "-Draftstore.raft-base-tick-interval=100ms"
+            + " -Draftstore.pd-heartbeat-tick-interval=2s -Draftstore.pd-store-heartbeat-tick-interval=2s";
+    static final int KEYS = 4;
+    static final int CLIENTS = 4;
+
+    @TempDir
+    Path data;
+
+    @Test
+    void historiesStayLinearizableWhileStoresAreKilled() throws Exception {
+        long seconds = Long.getLong("kvasir.fault.seconds", 40);
+        long seed = Long.getLong("kvasir.fault.seed", System.nanoTime());
+        System.out.println("ReplicatedFaultTest seed " + seed + " (replay with -Dkvasir.fault.seed=" + seed + ")");
+        Random random = new Random(seed);
+        try (Playground playground = Playground.startWithJvmOptions(FAST_RAFT, data, "--stores", "3")) {
+            awaitThreeVoters(playground.pdAddress());
+            TiConfiguration conf = TiConfiguration.createRawDefault(playground.pdAddress());
+            conf.setEnableAtomicForCAS(true);
+            List<Op> history = Collections.synchronizedList(new ArrayList<>());
+            AtomicBoolean running = new AtomicBoolean(true);
+            try (TiSession session = TiSession.create(conf)) {
+                List<Thread> clients = new ArrayList<>();
+                for (int c = 0; c < CLIENTS; c++) {
+                    int process = c;
+                    long clientSeed = random.nextLong();
+                    Thread t = new Thread(() -> runClient(session, process, new Random(clientSeed), running, history),
+                            "fault-client-" + c);
+                    t.start();
+                    clients.add(t);
+                }
+                StoreKiller killer = new StoreKiller(playground, data, random);
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+                while (System.nanoTime() < end) {
+                    killer.killOneAndRestart();
+                }
+                running.set(false);
+                for (Thread t : clients) {
+                    t.join(120_000);
+                }
+                // A final read of every key, with the cluster whole again: nothing acknowledged is lost.
+                try (RawKVClient client = session.createRawClient()) {
+                    for (int k = 0; k < KEYS; k++) {
+                        String key = key(k);
+                        long at = System.nanoTime();
+                        Optional<ByteString> v = client.get(ByteString.copyFromUtf8(key));
+                        history.add(Op.read(CLIENTS, key, v.map(ByteString::toStringUtf8).orElse(null), at, System.nanoTime()));
+                    }
+                } finally {
+                    killer.close();
+                }
+            }
+            List<Op> ops = new ArrayList<>(history);
+            long acknowledged = ops.stream().filter(o -> !o.unknown()).count();
+            System.out.println("ReplicatedFaultTest: " + ops.size() + " operations, " + acknowledged + " with a known outcome");
+            assertTrue(acknowledged > 50, "the cluster served too little under faults: " + acknowledged);
+            assertEquals(Optional.empty(), LinearizabilityChecker.firstViolation(ops),
+                    "history not linearizable (seed " + seed + ")");
+        }
+    }
+
+    private static String key(int k) {
+        return "fault/" + k;
+    }
+
+    private static void runClient(TiSession session, int process, Random random, AtomicBoolean running, List<Op> history) {
+        int counter = 0;
+        RawKVClient client = session.createRawClient();
+        try {
+            while (running.get()) {
+                String key = key(random.nextInt(KEYS));
+                ByteString k = ByteString.copyFromUtf8(key);
+                String value = process + "-" + (counter++);
+                long invoked = System.nanoTime();
+                int kind = random.nextInt(3);
+                try {
+                    switch (kind) {
+                        case 0 -> {
+                            Optional<ByteString> v = client.get(k);
+                            history.add(Op.read(process, key, v.map(ByteString::toStringUtf8).orElse(null), invoked, System.nanoTime()));
+                        }
+                        case 1 -> {
+                            client.put(k, ByteString.copyFromUtf8(value));
+                            history.add(Op.write(process, key, value, invoked, System.nanoTime()));
+                        }
+                        default -> {
+                            Optional<ByteString> seen = client.get(k);
+                            long casInvoked = System.nanoTime();
+                            history.add(Op.read(process, key, seen.map(ByteString::toStringUtf8).orElse(null), invoked, casInvoked));
+                            invoked = casInvoked;
+                            boolean swapped;
+                            try {
+                                client.compareAndSet(k, seen, ByteString.copyFromUtf8(value));
+                                swapped = true;
+                            } catch (org.tikv.common.exception.RawCASConflictException conflict) {
+                                swapped = false;
+                            }
+                            history.add(Op.cas(process, key, seen.map(ByteString::toStringUtf8).orElse(null), value,
+                                    swapped, invoked, System.nanoTime()));
+                        }
+                    }
+                } catch (RuntimeException unknownOutcome) {
+                    // A timeout or a broken connection: the write may or may not have happened.
+                    if (kind == 1) {
+                        history.add(Op.write(process, key, value, invoked, 0).withUnknownOutcome());
+                    } else if (kind == 2) {
+                        history.add(Op.cas(process, key, null, value, true, invoked, 0).withUnknownOutcome());
+                    }
+                    sleep(50);
+                }
+            }
+        } finally {
+            client.close();
+        }
+    }
+
+    /** Waits until PD reports the first region with three voters: replication is in place. */
+    static void awaitThreeVoters(String pdAddress) throws InterruptedException {
+        ManagedChannel channel = ManagedChannelBuilder.forTarget(pdAddress).usePlaintext().build();
+        try {
+            PDGrpc.PDBlockingStub pd = PDGrpc.newBlockingStub(channel);
+            long clusterId = pd.getMembers(Pdpb.GetMembersRequest.getDefaultInstance()).getHeader().getClusterId();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            Metapb.Region region = null;
+            while (System.nanoTime() < deadline) {
+                try {
+                    region = pd.getRegion(Pdpb.GetRegionRequest.newBuilder()
+                            .setHeader(Pdpb.RequestHeader.newBuilder().setClusterId(clusterId))
+                            .setRegionKey(com.google.protobuf.ByteString.EMPTY).build()).getRegion();
+                    long voters = region.getPeersList().stream().filter(p -> p.getRole() == Metapb.PeerRole.Voter).count();
+                    if (voters == 3) {
+                        return;
+                    }
+                } catch (RuntimeException e) {
+                    // PD not ready yet
+                }
+                Thread.sleep(500);
+            }
+            throw new AssertionError("region never reached three voters: " + region);
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Kills one store with SIGKILL at a random moment, waits, and starts it again on its data. */
+    static final class StoreKiller implements AutoCloseable {
+        private final Playground playground;
+        private final Path data;
+        private final Random random;
+        private final Map<Integer, NodeProcess> restarted = new TreeMap<>();
+
+        StoreKiller(Playground playground, Path data, Random random) {
+            this.playground = playground;
+            this.data = data;
+            this.random = random;
+        }
+
+        void killOneAndRestart() throws Exception {
+            Thread.sleep(1000 + random.nextInt(3000));
+            int store = 1 + random.nextInt(3);
+            ProcessHandle victim = find(store);
+            System.out.println("ReplicatedFaultTest: kill -9 store-" + store + " (pid " + victim.pid() + ")");
+            victim.destroyForcibly();
+            victim.onExit().get(30, TimeUnit.SECONDS);
+            Thread.sleep(500 + random.nextInt(3000));
+            NodeProcess node = NodeProcess.startWithJvmOptions(FAST_RAFT, "node", "--config",
+                    data.resolve("store-" + store).resolve("node.conf").toString());
+            node.awaitLine(l -> l.contains("gRPC service tikvpb.Tikv added"), 60_000);
+            NodeProcess previous = restarted.put(store, node);
+            if (previous != null) {
+                previous.close();
+            }
+        }
+
+        private ProcessHandle find(int store) {
+            NodeProcess mine = restarted.get(store);
+            if (mine != null && mine.handle().isAlive()) {
+                return mine.handle().children().findFirst().orElse(mine.handle());
+            }
+            String marker = "store-" + store;
+            for (ProcessHandle p : playground.nodes()) {
+                if (p.info().arguments().map(a -> String.join(" ", a).contains(marker)).orElse(false)) {
+                    return p;
+                }
+            }
+            throw new AssertionError("no process for " + marker);
+        }
+
+        @Override
+        public void close() {
+            for (NodeProcess p : restarted.values()) {
+                p.close();
+            }
+        }
+    }
+}

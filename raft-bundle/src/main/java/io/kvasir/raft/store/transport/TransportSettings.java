@@ -1,0 +1,130 @@
+package io.kvasir.raft.store.transport;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import java.time.Duration;
+
+/**
+ * The transport's keys from the node's config, checked once at start. Documented in this bundle's
+ * {@code reference.conf} ({@code server.*}, TiKV's names).
+ *
+ * @param raftClientQueueSize       messages queued per destination store before new ones are dropped
+ * @param raftMsgMaxBatchSize       most messages in one {@code BatchRaftMessage}
+ * @param maxGrpcSendMsgLen         most bytes in one {@code BatchRaftMessage} (a larger single message goes alone)
+ * @param initialReconnectBackoff   first pause after a failed connection
+ * @param maxReconnectBackoff       longest pause between reconnections
+ * @param keepaliveTime             keepalive ping interval of store-to-store channels
+ * @param keepaliveTimeout          how long a ping may go unanswered before the connection is dropped
+ * @param concurrentSendSnapLimit   snapshots sent at once
+ * @param concurrentRecvSnapLimit   snapshots received at once
+ * @param snapMaxWriteBytesPerSec   bytes per second of all outgoing snapshots; 0 is unlimited
+ * @param snapChunkSize             bytes of file data per {@code SnapshotChunk}
+ */
+public record TransportSettings(
+        int raftClientQueueSize,
+        int raftMsgMaxBatchSize,
+        long maxGrpcSendMsgLen,
+        Duration initialReconnectBackoff,
+        Duration maxReconnectBackoff,
+        Duration keepaliveTime,
+        Duration keepaliveTimeout,
+        int concurrentSendSnapLimit,
+        int concurrentRecvSnapLimit,
+        long snapMaxWriteBytesPerSec,
+        int snapChunkSize) {
+
+    /** gRPC's own cap on a message is 2 GiB; a chunk must also fit a Java array comfortably. */
+    private static final long MAX_CHUNK = 64L << 20;
+
+    public TransportSettings {
+        requirePositive("raftClientQueueSize", raftClientQueueSize);
+        requirePositive("raftMsgMaxBatchSize", raftMsgMaxBatchSize);
+        requirePositive("maxGrpcSendMsgLen", maxGrpcSendMsgLen);
+        requirePositive("initialReconnectBackoff", initialReconnectBackoff);
+        requirePositive("maxReconnectBackoff", maxReconnectBackoff);
+        if (maxReconnectBackoff.compareTo(initialReconnectBackoff) < 0) {
+            throw new IllegalArgumentException("maxReconnectBackoff " + maxReconnectBackoff
+                    + " is shorter than initialReconnectBackoff " + initialReconnectBackoff);
+        }
+        requirePositive("keepaliveTime", keepaliveTime);
+        requirePositive("keepaliveTimeout", keepaliveTimeout);
+        requirePositive("concurrentSendSnapLimit", concurrentSendSnapLimit);
+        requirePositive("concurrentRecvSnapLimit", concurrentRecvSnapLimit);
+        if (snapMaxWriteBytesPerSec < 0) {
+            throw new IllegalArgumentException("snapMaxWriteBytesPerSec must be 0 (unlimited) or positive, got "
+                    + snapMaxWriteBytesPerSec);
+        }
+        requirePositive("snapChunkSize", snapChunkSize);
+        if (snapChunkSize > MAX_CHUNK) {
+            throw new IllegalArgumentException("snapChunkSize must be at most " + MAX_CHUNK + ", got " + snapChunkSize);
+        }
+    }
+
+    /** Reads the {@code server.*} transport keys; a bad value fails with the key named. */
+    public static TransportSettings from(Config config) {
+        Duration initial = positive(config, "server.raft-client-initial-reconnect-backoff");
+        Duration max = positive(config, "server.raft-client-max-backoff");
+        if (max.compareTo(initial) < 0) {
+            throw new ConfigException.BadValue(config.origin(), "server.raft-client-max-backoff",
+                    "must not be shorter than server.raft-client-initial-reconnect-backoff (" + initial + "), got " + max);
+        }
+        long rate = config.getBytes("server.snap-max-write-bytes-per-sec");
+        if (rate < 0) {
+            throw new ConfigException.BadValue(config.origin(), "server.snap-max-write-bytes-per-sec",
+                    "must be 0 (unlimited) or positive, got " + rate);
+        }
+        long chunk = positiveBytes(config, "server.snap-chunk-size");
+        if (chunk > MAX_CHUNK) {
+            throw new ConfigException.BadValue(config.origin(), "server.snap-chunk-size",
+                    "must be at most 64MiB, got " + chunk);
+        }
+        return new TransportSettings(
+                positiveInt(config, "server.raft-client-queue-size"),
+                positiveInt(config, "server.raft-msg-max-batch-size"),
+                positiveBytes(config, "server.max-grpc-send-msg-len"),
+                initial,
+                max,
+                positive(config, "server.grpc-keepalive-time"),
+                positive(config, "server.grpc-keepalive-timeout"),
+                positiveInt(config, "server.concurrent-send-snap-limit"),
+                positiveInt(config, "server.concurrent-recv-snap-limit"),
+                rate,
+                (int) chunk);
+    }
+
+    private static Duration positive(Config config, String key) {
+        Duration d = config.getDuration(key);
+        if (d.isNegative() || d.isZero()) {
+            throw new ConfigException.BadValue(config.origin(), key, "must be positive, got " + d);
+        }
+        return d;
+    }
+
+    private static long positiveBytes(Config config, String key) {
+        long v = config.getBytes(key);
+        if (v <= 0) {
+            throw new ConfigException.BadValue(config.origin(), key, "must be positive, got " + v);
+        }
+        return v;
+    }
+
+    private static int positiveInt(Config config, String key) {
+        long v = config.getLong(key);
+        if (v <= 0 || v > Integer.MAX_VALUE) {
+            throw new ConfigException.BadValue(config.origin(), key, "must be between 1 and " + Integer.MAX_VALUE + ", got " + v);
+        }
+        return (int) v;
+    }
+
+    private static void requirePositive(String name, long v) {
+        if (v <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, got " + v);
+        }
+    }
+
+    private static void requirePositive(String name, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got " + d);
+        }
+    }
+}
