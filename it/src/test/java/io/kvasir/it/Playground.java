@@ -30,13 +30,20 @@ final class Playground implements AutoCloseable {
         args[3] = "--pd-port";
         args[4] = "0";
         System.arraycopy(extraArgs, 0, args, 5, extraArgs.length);
-        NodeProcess process = NodeProcess.startWithJvmOptions(jvmOptions, args);
-        try {
-            String line = process.awaitLine(l -> l.startsWith(PD_LINE), START_TIMEOUT_MS);
-            return new Playground(process, line.substring(PD_LINE.length()).strip());
-        } catch (AssertionError | RuntimeException | InterruptedException e) {
-            process.close();
-            throw e;
+        for (int attempt = 1; ; attempt++) {
+            NodeProcess process = NodeProcess.startWithJvmOptions(jvmOptions, args);
+            try {
+                String line = process.awaitLine(l -> l.startsWith(PD_LINE), START_TIMEOUT_MS);
+                return new Playground(process, line.substring(PD_LINE.length()).strip());
+            } catch (AssertionError | RuntimeException | InterruptedException e) {
+                process.close();
+                // "Free" ports are free when picked, not when bound: an outgoing connection of
+                // another test may take one in between. Fresh ports are picked on each attempt.
+                if (attempt < 3 && process.output().contains("address already in use")) {
+                    continue;
+                }
+                throw e;
+            }
         }
     }
 

@@ -40,14 +40,14 @@ class PlaygroundRestartTest {
         Path dir = data.resolve("pg");
         long clusterId;
         long storeId;
-        try (Playground pg = Playground.start(dir)) {
+        try (Playground pg = Playground.start(dir, "--stores", "1")) {
             withClient(pg, client -> client.put(bs("restart/k"), bs("before")));
             clusterId = members(pg).getHeader().getClusterId();
             storeId = onlyStore(pg).getId();
             int exit = pg.stop();
             assertTrue(exit == 0 || exit == 143, pg.output());
         }
-        try (Playground pg = Playground.start(dir)) {
+        try (Playground pg = Playground.start(dir, "--stores", "1")) {
             assertEquals(clusterId, members(pg).getHeader().getClusterId(), "same cluster");
             assertEquals(storeId, onlyStore(pg).getId(), "same store identity");
             withClient(pg, client -> {
@@ -62,7 +62,7 @@ class PlaygroundRestartTest {
     void killingThePlaygroundStopsItsNodes() throws Exception {
         try (Playground pg = Playground.start(data.resolve("pg"))) {
             java.util.List<ProcessHandle> nodes = pg.nodes();
-            assertEquals(2, nodes.size(), "a PD and a store: " + nodes);
+            assertEquals(4, nodes.size(), "a PD and three stores: " + nodes);
             pg.kill();
             for (ProcessHandle node : nodes) {
                 node.onExit().get(60, TimeUnit.SECONDS);
@@ -73,7 +73,7 @@ class PlaygroundRestartTest {
 
     @Test
     void requestsForUnknownRegionsStaleEpochsOrOtherStoresGetRegionErrorsAndWriteNothing() throws Exception {
-        try (Playground pg = Playground.start(data.resolve("pg"))) {
+        try (Playground pg = Playground.start(data.resolve("pg"), "--stores", "1")) {
             Metapb.Store store = onlyStore(pg);
             Pdpb.GetRegionResponse region = pd(pg, stub -> stub.getRegion(Pdpb.GetRegionRequest.newBuilder()
                     .setHeader(header(pg)).setRegionKey(ByteString.copyFromUtf8("x")).build()));
