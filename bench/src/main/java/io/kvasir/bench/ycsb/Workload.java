@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * YCSB's core workloads that fit a raw key-value store, with YCSB's proportions
- * (workloads/workload{a,b,c,e}): D (read latest) and F (read-modify-write) are left out.
+ * (workloads/workload{a,b,c,e}): D (read latest) and F (read-modify-write) are left out. W, writes
+ * only, is Kvasir's own.
  */
 enum Workload {
     /** Insert every record with batchPut; runs to completion, no warm-up. */
@@ -17,7 +18,9 @@ enum Workload {
     /** Read only. */
     C("C", mix(OpType.READ, 1.0)),
     /** Short ranges: 95 % scan of 1..scan-length records, 5 % insert of new records. */
-    E("E", mix(OpType.SCAN, 0.95, OpType.INSERT, 0.05));
+    E("E", mix(OpType.SCAN, 0.95, OpType.INSERT, 0.05)),
+    /** Write only (not a YCSB workload): 100 % update, for replicated write throughput and group commit. */
+    W("W", mix(OpType.UPDATE, 1.0));
 
     private final String label;
     private final Map<OpType, Double> proportions;
@@ -46,7 +49,7 @@ enum Workload {
                 return w;
             }
         }
-        throw new IllegalArgumentException("unknown workload '" + text + "' (expected load, A, B, C or E)");
+        throw new IllegalArgumentException("unknown workload '" + text + "' (expected load, A, B, C, E or W)");
     }
 
     private static Map<OpType, Double> mix(Object... opsAndShares) {

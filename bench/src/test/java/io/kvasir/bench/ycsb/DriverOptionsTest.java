@@ -66,7 +66,7 @@ class DriverOptionsTest {
         assertMessage("unknown option --nope", "--pd", "h:1", "--nope", "1");
         assertMessage("--threads needs a value", "--pd", "h:1", "--threads");
         assertMessage("--records expects a whole number, got 'many'", "--pd", "h:1", "--records", "many");
-        assertMessage("unknown workload 'D' (expected load, A, B, C or E)", "--pd", "h:1", "--workload", "A,D");
+        assertMessage("unknown workload 'D' (expected load, A, B, C, E or W)", "--pd", "h:1", "--workload", "A,D");
         assertMessage("unknown distribution 'latest' (expected uniform or zipfian)",
                 "--pd", "h:1", "--distribution", "latest");
         assertMessage("--scan-length 20000 is outside [1, 10240]", "--pd", "h:1", "--scan-length", "20000");
