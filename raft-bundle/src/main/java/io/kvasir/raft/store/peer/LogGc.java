@@ -19,15 +19,17 @@ final class LogGc {
     /**
      * The index to compact up to (inclusive), or 0 when the log is short enough.
      *
-     * @param replicated the lowest match index among live followers ({@code applied} on a follower)
+     * @param replicated the lowest match index among live followers ({@code applied} on a follower);
+     *                   asked only when the log is long enough to compact
      */
-    static long compactIndex(long firstIndex, long appliedIndex, long replicated, PeerDriverConfig config) {
+    static long compactIndex(long firstIndex, long appliedIndex, java.util.function.LongSupplier replicated,
+            PeerDriverConfig config) {
         long held = appliedIndex - firstIndex + 1;
         if (held <= config.raftLogGcCountLimit()) {
             return 0;
         }
         long keep = config.raftLogGcKeepEntries();
-        long gentle = Math.min(replicated, appliedIndex) - keep;
+        long gentle = Math.min(replicated.getAsLong(), appliedIndex) - keep;
         if (gentle - firstIndex + 1 >= config.raftLogGcCountLimit() / 2) {
             return gentle;
         }

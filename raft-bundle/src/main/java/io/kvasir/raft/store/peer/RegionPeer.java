@@ -410,7 +410,7 @@ final class RegionPeer {
         long applied = committed.get(committed.size() - 1).getIndex();
         try (WriteBatch batch = engine.newWriteBatch()) {
             outcomes = applier.stage(batch, committed);
-            long compactTo = LogGc.compactIndex(storage.firstIndex(), applied, replicatedIndex(applied), config);
+            long compactTo = LogGc.compactIndex(storage.firstIndex(), applied, () -> replicatedIndex(applied), config);
             if (compactTo > 0) {
                 truncated = storage.stageCompaction(batch, compactTo);
             }
