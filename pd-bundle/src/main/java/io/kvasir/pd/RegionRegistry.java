@@ -66,7 +66,15 @@ final class RegionRegistry {
         if (leader.getId() == 0) {
             throw PdException.unknown("invalid request leader, region %d reported no leader", region.getId());
         }
-        return apply(Pdpb.Region.newBuilder().setRegion(region).setLeader(leader).build());
+        // Routed as the region lists it: clients match the leader against the region's peers by
+        // equality, role included, and a store's idea of its own role may lag its region's.
+        Metapb.Peer listed = leader;
+        for (Metapb.Peer p : region.getPeersList()) {
+            if (p.getId() == leader.getId()) {
+                listed = p;
+            }
+        }
+        return apply(Pdpb.Region.newBuilder().setRegion(region).setLeader(listed).build());
     }
 
     /**

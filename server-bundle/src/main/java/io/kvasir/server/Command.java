@@ -17,6 +17,7 @@ enum Command {
     RAW_COMPARE_AND_SWAP("raw_compare_and_swap"),
     RAW_GET_KEY_TTL("raw_get_key_ttl"),
     RAW_CHECKSUM("raw_checksum"),
+    SPLIT_REGION("split_region"),
     /** {@code BatchCommandsRequest.Request.Empty}: the client's health probe on the stream. */
     BATCH_EMPTY("batch_commands_empty"),
     /** A BatchCommands entry this store does not serve (transactions, coprocessor, an unset cmd). */

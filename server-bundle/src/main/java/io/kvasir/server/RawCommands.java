@@ -164,6 +164,37 @@ final class RawCommands {
     }
 
     /**
+     * SplitRegion: the keys of {@code split_keys}, or the deprecated {@code split_key}. Kvasir's
+     * regions are cut on raw keys, so a request without {@code is_raw_kv} (transactional, keys
+     * memcomparable-encoded) is refused until the transactional API arrives.
+     */
+    CompletableFuture<Kvrpcpb.SplitRegionResponse> splitRegion(Kvrpcpb.SplitRegionRequest req) {
+        return run(Command.SPLIT_REGION,
+                () -> {
+                    if (!req.getIsRawKv()) {
+                        throw Failure.invalidArgument("SplitRegion: only raw keys (is_raw_kv) are supported").asException();
+                    }
+                    List<byte[]> keys = new ArrayList<>();
+                    req.getSplitKeysList().forEach(k -> keys.add(k.toByteArray()));
+                    if (keys.isEmpty() && !req.getSplitKey().isEmpty()) {
+                        keys.add(req.getSplitKey().toByteArray());
+                    }
+                    if (keys.isEmpty()) {
+                        throw Failure.invalidArgument("SplitRegion: no split keys").asException();
+                    }
+                    return storage.splitRegion(req.getContext(), keys);
+                },
+                regions -> {
+                    Kvrpcpb.SplitRegionResponse.Builder r = Kvrpcpb.SplitRegionResponse.newBuilder().addAllRegions(regions);
+                    if (regions.size() == 2) {
+                        r.setLeft(regions.get(0)).setRight(regions.get(1));
+                    }
+                    return r.build();
+                },
+                f -> regionErrorOrThrow(f, e -> Kvrpcpb.SplitRegionResponse.newBuilder().setRegionError(e).build()));
+    }
+
+    /**
      * The one path every command takes: call the storage (a synchronous throw counts as a failed
      * future, a null future as a bug), build the response from the value, or from the failure if
      * the call or the building failed, and record the outcome. {@code onFailure} may throw

@@ -134,6 +134,11 @@ public final class TikvService extends TikvGrpc.TikvImplBase {
     }
 
     @Override
+    public void splitRegion(Kvrpcpb.SplitRegionRequest request, StreamObserver<Kvrpcpb.SplitRegionResponse> responses) {
+        reply(Command.SPLIT_REGION, () -> commands.splitRegion(request), responses);
+    }
+
+    @Override
     public StreamObserver<BatchCommandsRequest> batchCommands(StreamObserver<BatchCommandsResponse> responses) {
         return new BatchCommandsStream(router, responses);
     }

@@ -285,6 +285,23 @@ final class FakeRawStorage implements RawStorage {
         });
     }
 
+    /** Answers with one region per piece, ids counting from 100, the keys as the pieces' bounds. */
+    @Override
+    public CompletableFuture<List<io.kvasir.kvproto.Metapb.Region>> splitRegion(Kvrpcpb.Context context,
+            List<byte[]> splitKeys) {
+        return answer(new Call("splitRegion", context, "", List.of(splitKeys)), () -> {
+            List<io.kvasir.kvproto.Metapb.Region> regions = new ArrayList<>();
+            ByteString start = ByteString.EMPTY;
+            for (int i = 0; i <= splitKeys.size(); i++) {
+                ByteString end = i < splitKeys.size() ? ByteString.copyFrom(splitKeys.get(i)) : ByteString.EMPTY;
+                regions.add(io.kvasir.kvproto.Metapb.Region.newBuilder().setId(100 + i).setStartKey(start).setEndKey(end)
+                        .build());
+                start = end;
+            }
+            return regions;
+        });
+    }
+
     // --- plumbing --------------------------------------------------------------------------------
 
     private void write(byte[] key, byte[] value, long ttlSeconds) {

@@ -1,7 +1,9 @@
 package io.kvasir.raft.api;
 
+import com.google.protobuf.ByteString;
 import io.kvasir.engine.api.Snapshot;
 import io.kvasir.kvproto.Kvrpcpb;
+import io.kvasir.kvproto.Metapb;
 import io.kvasir.kvproto.RaftCmdpb;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -42,4 +44,13 @@ public interface RegionStore {
      * @throws RegionException raft_entry_too_large, not_leader, epoch_not_match, server_is_busy
      */
     CompletableFuture<Void> write(RegionRoute route, List<RaftCmdpb.Request> requests);
+
+    /**
+     * Splits the routed region at {@code splitKeys} (user keys; keys outside the region or at its
+     * start are ignored) in one batch split, and completes with the regions that now cover its
+     * range, in key order (TiKV's SplitRegion). The new region ids come from PD.
+     *
+     * @throws RegionException not_leader, epoch_not_match
+     */
+    CompletableFuture<List<Metapb.Region>> split(RegionRoute route, List<ByteString> splitKeys);
 }

@@ -1,5 +1,6 @@
 package io.kvasir.raft.store;
 
+import com.google.protobuf.ByteString;
 import io.kvasir.engine.api.KvEngine;
 import io.kvasir.engine.api.Snapshot;
 import io.kvasir.kvproto.Kvrpcpb;
@@ -32,6 +33,7 @@ final class LocalRegionStore implements RegionStore {
     private final Executor completions;
     private final int maxInflightWrites;
     private final AtomicInteger inflightWrites = new AtomicInteger();
+    private volatile RegionSplitter splitter;
     private final AtomicLong localReads = new AtomicLong();
     private final AtomicLong readIndexReads = new AtomicLong();
 
@@ -102,6 +104,25 @@ final class LocalRegionStore implements RegionStore {
                     }
                     return engine.snapshot();
                 }, completions);
+    }
+
+    @Override
+    public CompletableFuture<List<Metapb.Region>> split(RegionRoute route, List<ByteString> splitKeys) {
+        RegionSplitter s = splitter;
+        if (s == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("this store cannot split regions"));
+        }
+        return s.split(route.regionId(), splitKeys).handleAsync((regions, failure) -> {
+            if (failure != null) {
+                throw new CompletionException(PeerErrors.toRegionError(failure, route.region()));
+            }
+            return regions;
+        }, completions);
+    }
+
+    /** Where splits go; set once the store talks to PD. */
+    void splitter(RegionSplitter s) {
+        this.splitter = s;
     }
 
     /** Reads served from the lease, and through ReadIndex, since start. */

@@ -111,6 +111,21 @@ public final class PdClient implements AutoCloseable {
         checkHeader(r.getHeader());
     }
 
+    /** New region and peer ids for {@code count} regions split off {@code region}. */
+    public java.util.List<Pdpb.SplitID> askBatchSplit(Metapb.Region region, int count) {
+        Pdpb.AskBatchSplitResponse r = stub().askBatchSplit(Pdpb.AskBatchSplitRequest.newBuilder()
+                .setHeader(header(clusterId)).setRegion(region).setSplitCount(count).build());
+        checkHeader(r.getHeader());
+        return r.getIdsList();
+    }
+
+    /** Tells PD the regions a split produced, so it routes clients to them before their heartbeats. */
+    public void reportBatchSplit(java.util.List<Metapb.Region> regions) {
+        Pdpb.ReportBatchSplitResponse r = stub().reportBatchSplit(Pdpb.ReportBatchSplitRequest.newBuilder()
+                .setHeader(header(clusterId)).addAllRegions(regions).build());
+        checkHeader(r.getHeader());
+    }
+
     /** The region PD routes {@code regionId} to, or null if PD has none. */
     public Metapb.Region getRegionById(long regionId) {
         Pdpb.GetRegionResponse r = stub().getRegionByID(Pdpb.GetRegionByIDRequest.newBuilder()

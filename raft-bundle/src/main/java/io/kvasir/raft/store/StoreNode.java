@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +49,12 @@ public final class StoreNode implements AutoCloseable {
     });
     private volatile boolean closed;
     private final SnapshotPaths snapshotPaths;
+    /** Split checks and the PD calls of splits: off the request path and the Raft loop. */
+    private final ScheduledExecutorService splitWorker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "kvasir-split");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile RaftTransport transport;
     private volatile PeerDriver driver;
     private Heartbeats heartbeats;
@@ -127,6 +135,11 @@ public final class StoreNode implements AutoCloseable {
                 });
                 driver.start();
                 regionStore = new LocalRegionStore(storeId, engine, driver, settings.maxInflightWrites(), completions);
+                RegionSplitter splitter = new RegionSplitter(pd, driver, splitWorker);
+                regionStore.splitter(splitter);
+                SplitChecker checker = new SplitChecker(engine, driver, splitter, settings.splitPolicy());
+                long every = settings.splitCheckInterval().toMillis();
+                splitWorker.scheduleWithFixedDelay(checker::checkAll, every, every, TimeUnit.MILLISECONDS);
                 for (Metapb.Region region : regions) {
                     driver.open(region, RegionPeers.onStore(region, storeId)).join();
                 }
@@ -273,6 +286,7 @@ public final class StoreNode implements AutoCloseable {
             }
         }
         completions.shutdown();
+        splitWorker.shutdownNow();
         pd.close();
     }
 }

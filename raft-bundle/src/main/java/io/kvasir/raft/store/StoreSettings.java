@@ -2,6 +2,7 @@ package io.kvasir.raft.store;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.kvasir.engine.api.SplitPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,9 @@ public record StoreSettings(
         long raftEntryMaxSize,
         Duration raftBaseTickInterval,
         long raftLogGcCountLimit,
-        int maxInflightWrites) {
+        int maxInflightWrites,
+        SplitPolicy splitPolicy,
+        Duration splitCheckInterval) {
 
     /** The version a store reports to PD and clients: tikv-client-java picks its protocol by it. */
     public static final String COMPATIBLE_TIKV_VERSION = "7.1.0";
@@ -37,7 +40,21 @@ public record StoreSettings(
                 positiveBytes(config, "raftstore.raft-entry-max-size"),
                 positive(config, "raftstore.raft-base-tick-interval"),
                 positiveCount(config, "raftstore.raft-log-gc-count-limit"),
-                (int) Math.min(Integer.MAX_VALUE, positiveCount(config, "raftstore.max-inflight-writes")));
+                (int) Math.min(Integer.MAX_VALUE, positiveCount(config, "raftstore.max-inflight-writes")),
+                splitPolicy(config),
+                positive(config, "raftstore.split-region-check-tick-interval"));
+    }
+
+    private static SplitPolicy splitPolicy(Config config) {
+        try {
+            return new SplitPolicy(positiveBytes(config, "coprocessor.region-max-size"),
+                    positiveBytes(config, "coprocessor.region-split-size"),
+                    positiveCount(config, "coprocessor.region-max-keys"),
+                    positiveCount(config, "coprocessor.region-split-keys"));
+        } catch (io.kvasir.engine.api.EngineException e) {
+            throw new ConfigException.BadValue(config.origin(), "coprocessor",
+                    "region-split-size/keys must not exceed region-max-size/keys: " + e.getMessage());
+        }
     }
 
     private static Map<String, String> labels(Config config) {

@@ -327,6 +327,60 @@ final class ClusterHarness implements AutoCloseable {
         f.join();
     }
 
+    /** The region holding {@code key} as {@code storeId} sees it, or null. */
+    PeerView regionOf(long storeId, String key) {
+        ByteString k = utf8(key);
+        for (PeerView v : node(storeId).driver.views()) {
+            Metapb.Region r = v.region();
+            if (v.initialized() && ByteString.unsignedLexicographicalComparator().compare(r.getStartKey(), k) <= 0
+                    && (r.getEndKey().isEmpty() || ByteString.unsignedLexicographicalComparator().compare(k, r.getEndKey()) < 0)) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Writes {@code key} through whichever store leads the region holding it, retrying as a client
+     * does on region errors (not leader, stale epoch) until it is applied.
+     */
+    void putRouted(String key, String value) {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            for (Node n : new ArrayList<>(nodes.values())) {
+                PeerView v = regionOf(n.storeId, key);
+                if (v == null || !v.isLeader()) {
+                    continue;
+                }
+                try {
+                    Kvrpcpb.Context ctx = Kvrpcpb.Context.newBuilder().setRegionId(v.regionId())
+                            .setRegionEpoch(v.region().getRegionEpoch()).setPeer(v.self()).build();
+                    CompletableFuture<Void> f = n.regions.write(n.regions.route(ctx), List.of(RaftCmdpb.Request.newBuilder()
+                            .setCmdType(RaftCmdpb.CmdType.Put)
+                            .setPut(RaftCmdpb.PutRequest.newBuilder().setKey(utf8(key)).setValue(utf8(value))).build()));
+                    for (int i = 0; i < 50 && !f.isDone(); i++) {
+                        tick(1);
+                    }
+                    f.join();
+                    return;
+                } catch (RuntimeException retry) {
+                    // not leader any more, or the region changed shape: look again
+                }
+            }
+            tick(1);
+        }
+        throw new AssertionError("could not write " + key + "\n" + describe());
+    }
+
+    /** Proposes an admin command at the leader of {@code regionId}. */
+    CompletableFuture<Void> proposeAdmin(long regionId, RaftCmdpb.AdminRequest admin) {
+        long leader = awaitLeader(regionId);
+        PeerView v = view(leader, regionId);
+        return node(leader).driver.propose(regionId, RaftCmdpb.RaftCmdRequest.newBuilder()
+                .setHeader(RaftCmdpb.RaftRequestHeader.newBuilder().setRegionId(regionId).setPeer(v.self())
+                        .setRegionEpoch(v.region().getRegionEpoch()))
+                .setAdminRequest(admin).build());
+    }
+
     /** A linearizable read through {@code storeId}'s peer (lease or ReadIndex). */
     CompletableFuture<String> get(long storeId, String key) {
         LocalRegionStore s = node(storeId).regions;
@@ -347,12 +401,7 @@ final class ClusterHarness implements AutoCloseable {
 
     /** Proposes an admin command at the leader of the first region. */
     CompletableFuture<Void> proposeAdmin(RaftCmdpb.AdminRequest admin) {
-        long leader = awaitLeader(FIRST_REGION);
-        PeerView v = view(leader, FIRST_REGION);
-        return node(leader).driver.propose(FIRST_REGION, RaftCmdpb.RaftCmdRequest.newBuilder()
-                .setHeader(RaftCmdpb.RaftRequestHeader.newBuilder().setRegionId(FIRST_REGION).setPeer(v.self())
-                        .setRegionEpoch(v.region().getRegionEpoch()))
-                .setAdminRequest(admin).build());
+        return proposeAdmin(FIRST_REGION, admin);
     }
 
     static ByteString utf8(String s) {

@@ -225,6 +225,44 @@ class ReplicationTest {
         }
     }
 
+    @Test
+    void aRegionSplitsInThreeUnderWriteLoad() throws Exception {
+        threeVoters();
+        for (int i = 0; i < 40; i++) {
+            cluster.putRouted(String.format("k%03d", i), "v" + i);
+        }
+        RaftCmdpb.BatchSplitRequest.Builder split = RaftCmdpb.BatchSplitRequest.newBuilder().setRightDerive(true);
+        split.addRequests(RaftCmdpb.SplitRequest.newBuilder().setSplitKey(ClusterHarness.utf8("k030"))
+                .setNewRegionId(2).addNewPeerIds(201).addNewPeerIds(202).addNewPeerIds(203));
+        split.addRequests(RaftCmdpb.SplitRequest.newBuilder().setSplitKey(ClusterHarness.utf8("k060"))
+                .setNewRegionId(3).addNewPeerIds(301).addNewPeerIds(302).addNewPeerIds(303));
+        CompletableFuture<Void> splitting = cluster.proposeAdmin(RaftCmdpb.AdminRequest.newBuilder()
+                .setCmdType(RaftCmdpb.AdminCmdType.BatchSplit).setSplits(split).build());
+        // Writes go on while the split is proposed and applied: each lands in whichever region holds it.
+        for (int i = 40; i < 100; i++) {
+            cluster.putRouted(String.format("k%03d", i), "v" + i);
+        }
+        await(splitting);
+        for (int i = 100; i < 120; i++) {
+            cluster.putRouted(String.format("k%03d", i), "v" + i);
+        }
+        for (long s = 1; s <= 3; s++) {
+            long store = s;
+            cluster.tickUntil("store " + s + " holds three regions", 100, () -> cluster.regionOf(store, "k010") != null
+                    && cluster.regionOf(store, "k010").regionId() == 2 && cluster.regionOf(store, "k050").regionId() == 3
+                    && cluster.regionOf(store, "k119").regionId() == ClusterHarness.FIRST_REGION);
+            cluster.tickUntil("store " + s + " has every write", 100, () -> "v119".equals(cluster.engineValue(store, "k119"))
+                    && "v0".equals(cluster.engineValue(store, "k000")) && "v59".equals(cluster.engineValue(store, "k059")));
+        }
+        Metapb.Region left = cluster.regionOf(1, "k000").region();
+        assertEquals("", left.getStartKey().toStringUtf8());
+        assertEquals("k030", left.getEndKey().toStringUtf8());
+        assertEquals(3, left.getRegionEpoch().getVersion(), "version = parent's 1 + two new regions");
+        for (long id : new long[] {2, 3}) {
+            cluster.tickUntil("region " + id + " has a leader", 100, () -> cluster.leaderStore(id) != 0);
+        }
+    }
+
     private void await(CompletableFuture<Void> f) {
         cluster.tickUntil("the proposal", 100, f::isDone);
         f.join();

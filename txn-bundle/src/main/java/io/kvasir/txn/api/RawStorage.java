@@ -68,4 +68,10 @@ public interface RawStorage {
 
     record Checksum(long crc64Xor, long totalKvs, long totalBytes) {
     }
+
+    /**
+     * Splits the region the context routes to at {@code splitKeys} and completes with the regions
+     * that now cover its range (TiKV's SplitRegion with {@code is_raw_kv}: the keys are raw keys).
+     */
+    CompletableFuture<List<io.kvasir.kvproto.Metapb.Region>> splitRegion(Kvrpcpb.Context context, List<byte[]> splitKeys);
 }

@@ -6,6 +6,7 @@ import io.kvasir.engine.api.EngineIterator;
 import io.kvasir.engine.api.IterOptions;
 import io.kvasir.engine.api.Snapshot;
 import io.kvasir.kvproto.Kvrpcpb;
+import io.kvasir.kvproto.Metapb;
 import io.kvasir.kvproto.RaftCmdpb;
 import io.kvasir.raft.api.DataKeys;
 import io.kvasir.raft.api.RegionErrors;
@@ -206,6 +207,22 @@ public final class RawKv implements RawStorage {
                 return new Checksum(crc, kvs, bytes);
             };
         });
+    }
+
+    @Override
+    public CompletableFuture<List<Metapb.Region>> splitRegion(Kvrpcpb.Context context, List<byte[]> splitKeys) {
+        RegionRoute route;
+        try {
+            route = regions.route(context);
+            for (byte[] k : splitKeys) {
+                if (k.length == 0) {
+                    throw new RawStorageException(RawStorageException.Kind.INVALID_ARGUMENT, "split key must not be empty");
+                }
+            }
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return regions.split(route, splitKeys.stream().map(ByteString::copyFrom).toList());
     }
 
     // --- the two shapes of every call ---

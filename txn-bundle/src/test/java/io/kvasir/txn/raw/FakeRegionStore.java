@@ -73,4 +73,10 @@ final class FakeRegionStore implements RegionStore {
     private static ColumnFamily cf(String name) {
         return name.isEmpty() ? ColumnFamily.DEFAULT : ColumnFamily.valueOf(name.toUpperCase());
     }
+
+    /** One region only: splitting is the store's business, not the storage layer's under test. */
+    @Override
+    public CompletableFuture<List<Metapb.Region>> split(RegionRoute route, List<com.google.protobuf.ByteString> splitKeys) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException("the fake store does not split"));
+    }
 }

@@ -3,9 +3,11 @@ package io.kvasir.raft.store.peer;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.kvasir.engine.api.ColumnFamily;
 import io.kvasir.engine.api.EngineLimits;
+import io.kvasir.engine.api.KvEngine;
 import io.kvasir.engine.api.WriteBatch;
 import io.kvasir.kvproto.Eraftpb.Entry;
 import io.kvasir.kvproto.Eraftpb.ConfChangeV2;
+import io.kvasir.kvproto.RaftCmdpb.AdminCmdType;
 import io.kvasir.kvproto.RaftCmdpb.ChangePeerRequest;
 import io.kvasir.kvproto.RaftServerpb.PeerState;
 import io.kvasir.kvproto.RaftServerpb.RegionLocalState;
@@ -43,10 +45,15 @@ final class Applier {
      * {@code confChange} is the membership change to hand the Raft node once the batch is
      * written, null for other entries or a refused change.
      */
-    record Outcome(long index, long term, PeerException error, ConfChangeV2 confChange) {
+    record Outcome(long index, long term, PeerException error, ConfChangeV2 confChange, List<Metapb.Region> split) {
+
+        Outcome(long index, long term, PeerException error, ConfChangeV2 confChange) {
+            this(index, term, error, confChange, null);
+        }
     }
 
     private final long regionId;
+    private final KvEngine engine;
     private final EngineLimits limits;
     private Metapb.Region region;
     private RaftApplyState state;
@@ -55,12 +62,13 @@ final class Applier {
     /** The region after the staged entries; equal to {@link #region} once written. */
     private Metapb.Region stagedRegion;
 
-    Applier(Metapb.Region region, RaftApplyState state, EngineLimits limits) {
+    Applier(KvEngine engine, Metapb.Region region, RaftApplyState state) {
+        this.engine = engine;
+        this.limits = engine.limits();
         this.regionId = region.getId();
         this.region = region;
         this.stagedRegion = region;
         this.state = state;
-        this.limits = limits;
         this.stagedIndex = state.getAppliedIndex();
     }
 
@@ -89,9 +97,10 @@ final class Applier {
             }
             if (ConfChanges.isConfChange(e)) {
                 outcomes.add(applyConfChange(batch, e));
+            } else if (e.getData().isEmpty()) {
+                outcomes.add(new Outcome(e.getIndex(), e.getTerm(), null, null));
             } else {
-                PeerException error = e.getData().isEmpty() ? null : applyCommand(batch, e);
-                outcomes.add(new Outcome(e.getIndex(), e.getTerm(), error, null));
+                outcomes.add(applyCommand(batch, e));
             }
             stagedIndex = e.getIndex();
         }
@@ -144,20 +153,59 @@ final class Applier {
         return new Outcome(e.getIndex(), e.getTerm(), null, cc);
     }
 
-    private PeerException applyCommand(WriteBatch batch, Entry e) {
+    private Outcome applyCommand(WriteBatch batch, Entry e) {
         RaftCmdRequest cmd;
         try {
             cmd = RaftCmdRequest.parseFrom(e.getData());
         } catch (InvalidProtocolBufferException ex) {
-            return new PeerException.InvalidCommand(regionId, "entry " + e.getIndex() + " does not decode as a RaftCmdRequest");
+            return new Outcome(e.getIndex(), e.getTerm(), new PeerException.InvalidCommand(regionId,
+                    "entry " + e.getIndex() + " does not decode as a RaftCmdRequest"), null);
+        }
+        if (cmd.hasAdminRequest() && cmd.getAdminRequest().getCmdType() == AdminCmdType.BatchSplit) {
+            return applySplit(batch, e, cmd);
         }
         try {
             WriteCommands.check(cmd, stagedRegion, limits);
         } catch (PeerException refused) {
-            return refused;
+            return new Outcome(e.getIndex(), e.getTerm(), refused, null);
         }
         WriteCommands.addTo(batch, cmd, stagedRegion);
-        return null;
+        return new Outcome(e.getIndex(), e.getTerm(), null, null);
+    }
+
+    /**
+     * A batch split: the parent keeps its id on one piece, the others become new regions whose
+     * region, Raft and apply states go in this batch; the driver opens their peers once it is
+     * written. Refused, on every replica alike, when the epoch is stale or the keys do not fit.
+     */
+    private Outcome applySplit(WriteBatch batch, Entry e, RaftCmdRequest cmd) {
+        Metapb.RegionEpoch asked = cmd.getHeader().getRegionEpoch();
+        Metapb.RegionEpoch current = stagedRegion.getRegionEpoch();
+        if (!asked.equals(current)) {
+            return new Outcome(e.getIndex(), e.getTerm(), new PeerException.EpochNotMatch(regionId,
+                    "split for epoch " + asked.getVersion() + "/" + asked.getConfVer() + ", region is at "
+                            + current.getVersion() + "/" + current.getConfVer(), stagedRegion), null);
+        }
+        List<Metapb.Region> pieces;
+        try {
+            pieces = RegionSplits.apply(stagedRegion, cmd.getAdminRequest().getSplits());
+        } catch (PeerException.InvalidCommand refused) {
+            return new Outcome(e.getIndex(), e.getTerm(), refused, null);
+        }
+        Metapb.Region derived = null;
+        for (Metapb.Region r : pieces) {
+            batch.put(ColumnFamily.RAFT, LocalKeys.regionStateKey(r.getId()), RegionLocalState.newBuilder()
+                    .setState(PeerState.Normal).setRegion(r).build().toByteArray());
+            if (r.getId() == regionId) {
+                derived = r;
+            } else {
+                PeerBootstrap.stageSplitRegionState(engine, batch, r.getId());
+            }
+        }
+        LOG.info("region {}: split at index {} into {} regions, version {}", regionId, e.getIndex(), pieces.size(),
+                derived.getRegionEpoch().getVersion());
+        stagedRegion = derived;
+        return new Outcome(e.getIndex(), e.getTerm(), null, null, pieces);
     }
 
     /**

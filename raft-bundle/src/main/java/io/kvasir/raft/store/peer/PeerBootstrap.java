@@ -134,6 +134,25 @@ final class PeerBootstrap {
         return new InitialState(region, raftState, applyState, true);
     }
 
+    /**
+     * Adds to {@code batch} the initial Raft and apply state of a region a split creates here (TiKV
+     * {@code write_initial_states}). A peer of it that its leader created before this split was
+     * applied may have voted: its term and vote are kept, so it never votes twice in a term.
+     */
+    static void stageSplitRegionState(KvEngine engine, WriteBatch batch, long regionId) {
+        RaftLocalState existing = read(engine, LocalKeys.raftStateKey(regionId), RaftLocalState.parser());
+        HardState.Builder hs = HardState.newBuilder().setTerm(RAFT_INIT_LOG_TERM).setCommit(RAFT_INIT_LOG_INDEX);
+        if (existing != null && existing.getHardState().getTerm() > RAFT_INIT_LOG_TERM) {
+            hs.setTerm(existing.getHardState().getTerm()).setVote(existing.getHardState().getVote());
+        }
+        batch.put(ColumnFamily.RAFT, LocalKeys.raftStateKey(regionId), RaftLocalState.newBuilder()
+                .setHardState(hs).setLastIndex(RAFT_INIT_LOG_INDEX).build().toByteArray());
+        batch.put(ColumnFamily.RAFT, LocalKeys.applyStateKey(regionId), RaftApplyState.newBuilder()
+                .setAppliedIndex(RAFT_INIT_LOG_INDEX)
+                .setTruncatedState(RaftTruncatedState.newBuilder().setIndex(RAFT_INIT_LOG_INDEX).setTerm(RAFT_INIT_LOG_TERM))
+                .build().toByteArray());
+    }
+
     /** Invariants between the persisted states; a violation is named with its values. */
     static void validate(long regionId, RaftLocalState raftState, RaftApplyState applyState) {
         long truncated = applyState.getTruncatedState().getIndex();

@@ -553,6 +553,47 @@ public final class PeerDriver implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens this store's peers of the regions a split created (their states were written with the
+     * split). A peer of one that its leader created uninitialized meanwhile gives way: the split
+     * brings the data it was waiting for. If the parent leads here, the new peers campaign at once
+     * (TiKV does the same) so the new regions are served without an election timeout.
+     */
+    private void openSplitPieces(RegionPeer parent, List<Metapb.Region> pieces) {
+        boolean leader = parent.status().role() == io.kvasir.raft.core.StateRole.LEADER;
+        for (Metapb.Region piece : pieces) {
+            if (piece.getId() == parent.regionId()) {
+                continue;
+            }
+            Metapb.Peer self = null;
+            for (Metapb.Peer p : piece.getPeersList()) {
+                if (p.getStoreId() == parent.self().getStoreId()) {
+                    self = p;
+                }
+            }
+            RegionPeer existing = peers.get(piece.getId());
+            if (existing != null) {
+                if (existing.initialized()) {
+                    LOG.warn("region {}: split of region {} found it open here already", piece.getId(), parent.regionId());
+                    continue;
+                }
+                peers.remove(piece.getId());
+                existing.close(new PeerException.Closed(piece.getId(), "the uninitialized peer"));
+            }
+            try {
+                RegionPeer created = RegionPeer.open(context, piece, self);
+                peers.put(piece.getId(), created);
+                if (leader) {
+                    created.campaign();
+                }
+                created.publish();
+            } catch (RuntimeException e) {
+                LOG.error("region {}: cannot open the peer a split of region {} created", piece.getId(),
+                        parent.regionId(), e);
+            }
+        }
+    }
+
     /** Closes and erases a peer that left its region. */
     private void destroy(RegionPeer peer) {
         peers.remove(peer.regionId());
@@ -609,7 +650,13 @@ public final class PeerDriver implements AutoCloseable {
         if (!ready.isEmpty()) {
             groupCommit.run(ready);
             for (RegionPeer p : ready) {
-                if (p.isLive() && p.isRemoved()) {
+                if (!p.isLive()) {
+                    continue;
+                }
+                for (List<Metapb.Region> pieces : p.takeSplits()) {
+                    openSplitPieces(p, pieces);
+                }
+                if (p.isRemoved()) {
                     destroy(p);
                 }
             }

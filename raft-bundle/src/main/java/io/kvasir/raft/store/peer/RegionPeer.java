@@ -114,6 +114,8 @@ final class RegionPeer {
     private final Map<Long, Metapb.Peer> peerCache = new HashMap<>();
     /** Peers added while this peer applied, with the index they must reach to count as caught up. */
     private final Map<Long, Long> catchUpIndex = new HashMap<>();
+    /** Regions applied splits produced, for the driver to open; each list is one split's pieces. */
+    private final List<List<Metapb.Region>> splitPieces = new ArrayList<>();
     /** Set once an applied change removed this peer from its region: the driver destroys it. */
     private boolean removed;
     private PeerView published;
@@ -130,7 +132,7 @@ final class RegionPeer {
         this.storage.snapshotSource(() -> snapshots.current(storage.truncatedState().getIndex(), this::snapshotPoint));
         // Restart from the applied index: the core hands out committed entries after it again.
         this.node = new RawNode(config.raftConfigFor(self.getId(), init.applyState().getAppliedIndex()), storage);
-        this.applier = new Applier(init.region(), init.applyState(), engine.limits());
+        this.applier = new Applier(engine, init.region(), init.applyState());
         this.proposals = new ProposalQueue(regionId);
         this.reads = new ReadQueue(regionId);
         this.appliedTerm = termOrZero(init.applyState().getAppliedIndex());
@@ -152,7 +154,17 @@ final class RegionPeer {
         return regionId;
     }
 
+    /**
+     * This store's peer as the region lists it now: its role moves with membership changes (a
+     * learner promoted to voter), and whoever reports or compares it (PD, clients) expects the
+     * region's own entry.
+     */
     Metapb.Peer self() {
+        for (Metapb.Peer p : region().getPeersList()) {
+            if (p.getId() == self.getId()) {
+                return p;
+            }
+        }
         return self;
     }
 
@@ -171,6 +183,22 @@ final class RegionPeer {
 
     boolean isLive() {
         return lifecycle == PeerLifecycle.LIVE;
+    }
+
+    /** The pieces of the splits applied since the last call, in order; the driver opens their peers. */
+    List<List<Metapb.Region>> takeSplits() {
+        if (splitPieces.isEmpty()) {
+            return List.of();
+        }
+        List<List<Metapb.Region>> taken = new ArrayList<>(splitPieces);
+        splitPieces.clear();
+        return taken;
+    }
+
+    /** Campaigns now; a region born of a split on its parent's leader does, to be served at once. */
+    void campaign() {
+        status = null;
+        node.campaign();
     }
 
     /** Whether an applied membership change removed this peer; the driver then destroys it. */
@@ -292,6 +320,17 @@ final class RegionPeer {
             status = null;
             node.transferLeader(to);
             future.complete(null);
+            return true;
+        }
+        if (admin.getCmdType() == AdminCmdType.BatchSplit) {
+            if (!asked.equals(current)) {
+                throw new PeerException.EpochNotMatch(regionId, "split for epoch " + asked.getVersion() + "/"
+                        + asked.getConfVer() + ", region is at " + current.getVersion() + "/" + current.getConfVer(), region());
+            }
+            RegionSplits.apply(region(), admin.getSplits()); // refused here as it would be at apply
+            ByteString data = cmd.toByteString();
+            node.propose(data);
+            proposals.add(st.term(), data, future);
             return true;
         }
         if (admin.getCmdType() != AdminCmdType.ChangePeer && admin.getCmdType() != AdminCmdType.ChangePeerV2) {
@@ -433,6 +472,9 @@ final class RegionPeer {
             if (o.confChange() != null) {
                 applyConfChange(o);
             }
+            if (o.split() != null) {
+                splitPieces.add(o.split());
+            }
             CompletableFuture<Void> f = proposals.take(o.index(), o.term());
             if (f == null) {
                 continue;
@@ -501,7 +543,7 @@ final class RegionPeer {
         }
         List<Metapb.Peer> pending = leader ? pendingPeers() : List.of();
         List<Pdpb.PeerStats> down = leader ? downPeers() : List.of();
-        PeerView view = new PeerView(region(), self, st.leaderId(), st.term(), deadline, pending, down);
+        PeerView view = new PeerView(region(), self(), st.leaderId(), st.term(), deadline, pending, down);
         PeerView old = published;
         if (old != null && old.equals(view)) {
             return;

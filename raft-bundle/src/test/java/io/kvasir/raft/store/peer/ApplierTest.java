@@ -38,8 +38,8 @@ class ApplierTest {
     void setUp() {
         engine = PeerFixtures.openEngine(dir);
         RaftTruncatedState truncated = RaftTruncatedState.newBuilder().setIndex(5).setTerm(5).build();
-        applier = new Applier(region, RaftApplyState.newBuilder().setAppliedIndex(5).setTruncatedState(truncated).build(),
-                engine.limits());
+        applier = new Applier(engine, region,
+                RaftApplyState.newBuilder().setAppliedIndex(5).setTruncatedState(truncated).build());
     }
 
     @AfterEach
