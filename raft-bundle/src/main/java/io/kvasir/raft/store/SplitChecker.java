@@ -11,6 +11,7 @@ import io.kvasir.raft.store.peer.PeerView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,11 +28,17 @@ final class SplitChecker {
 
     private final KvEngine engine;
     private final PeerDriver driver;
-    private final RegionSplitter splitter;
+    private final Splitter splitter;
     private final SplitPolicy policy;
     private final Set<Long> splitting = ConcurrentHashMap.newKeySet();
 
-    SplitChecker(KvEngine engine, PeerDriver driver, RegionSplitter splitter, SplitPolicy policy) {
+    /** What carries out a split ({@link RegionSplitter} in a store). */
+    @FunctionalInterface
+    interface Splitter {
+        CompletableFuture<?> split(long regionId, List<ByteString> keys);
+    }
+
+    SplitChecker(KvEngine engine, PeerDriver driver, Splitter splitter, SplitPolicy policy) {
         this.engine = engine;
         this.driver = driver;
         this.splitter = splitter;

@@ -137,7 +137,7 @@ public final class StoreNode implements AutoCloseable {
                 regionStore = new LocalRegionStore(storeId, engine, driver, settings.maxInflightWrites(), completions);
                 RegionSplitter splitter = new RegionSplitter(pd, driver, splitWorker);
                 regionStore.splitter(splitter);
-                SplitChecker checker = new SplitChecker(engine, driver, splitter, settings.splitPolicy());
+                SplitChecker checker = new SplitChecker(engine, driver, splitter::split, settings.splitPolicy());
                 long every = settings.splitCheckInterval().toMillis();
                 splitWorker.scheduleWithFixedDelay(checker::checkAll, every, every, TimeUnit.MILLISECONDS);
                 for (Metapb.Region region : regions) {
