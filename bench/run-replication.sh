@@ -7,7 +7,8 @@
 #     or through ReadIndex (kvasir_raftstore_reads_total);
 #   - the group-commit effect: synced Raft log writes per second against proposals per second,
 #     scraped from every store's /metrics before and after each write run.
-# Needs curl. Runs bench/run-ycsb.sh's driver; the same environment variables apply
+# The records are first split into REPLICATION_SPLIT_REGIONS [24] regions, so that every store
+# leads some (PD's leader balance). Needs curl. Runs bench/run-ycsb.sh's driver; the same environment variables apply
 # (YCSB_DURATION [30], YCSB_WARMUP [5], YCSB_RECORDS [100000], YCSB_JAVA_OPTS, YCSB_SEED).
 # Run it alone on the machine: `flock /tmp/kvasir-mvn.lock bench/run-replication.sh`.
 set -euo pipefail
@@ -22,6 +23,8 @@ warmup="${YCSB_WARMUP:-5}"
 records="${YCSB_RECORDS:-100000}"
 seed="${YCSB_SEED:-1}"
 read -r -a java_opts <<< "${YCSB_JAVA_OPTS:--Xms1g -Xmx1g}"
+# Regions the records are split into first, so that leaders (spread by PD) serve from every store.
+split_regions="${REPLICATION_SPLIT_REGIONS:-24}"
 
 if [[ ! -x "$dist/bin/kvasir" || ! -f "$jar" ]]; then
     (cd "$repo" && mvn -B -q -DskipTests package)
@@ -91,7 +94,23 @@ commit="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
     echo
 } > "$out"
 
-driver --threads 16 --workload load --label "load" >/dev/null
+driver --threads 16 --workload load --split-regions "$split_regions" --label "load" >/dev/null
+# PD spreads the new regions' leaders over the stores, a few per second; wait until every store leads some.
+for _ in $(seq 1 120); do
+    spread=1
+    for addr in "${status_addrs[@]}"; do
+        leaders="$(curl -s "http://$addr/metrics" | grep -E '^kvasir_raftstore_regions\{type="leader"' | awk '{printf "%d", $NF}')"
+        (( ${leaders:-0} > 0 )) || spread=0
+    done
+    (( spread )) && break
+    sleep 1
+done
+leader_counts=""
+for addr in "${status_addrs[@]}"; do
+    leader_counts="$leader_counts $(curl -s "http://$addr/metrics" | grep -E '^kvasir_raftstore_regions\{type="leader"' | awk '{printf "%d", $NF}')"
+done
+echo "Leaders per store after the split into $split_regions regions:$leader_counts." >> "$out"
+echo >> "$out"
 group_commit="| client threads | synced log writes/s (all stores) | proposals/s (leaders) | proposals per fsync, per store |
 |---:|---:|---:|---:|"
 for threads in 1 16 64; do

@@ -28,6 +28,8 @@ final class DriverOptions {
               --warmup SECONDS        unmeasured time before it (default 5)
               --scan-length N         E scans 1..N records, uniform (default 100, at most 10240)
               --seed S                thread i draws from seed S+i (default 1)
+              --split-regions N       before anything, split the record range into N regions of equal
+                                      record counts with the client's SplitRegion (default 0: no split)
               --connect-timeout SECONDS  how long to wait for the cluster to answer a probe (default 60)
               --out FILE.md           append the results as markdown
               --label TEXT            name of the run in the report
@@ -48,6 +50,7 @@ final class DriverOptions {
     final double warmupSeconds;
     final int scanLength;
     final long seed;
+    final int splitRegions;
     final double connectTimeoutSeconds;
     final Path out;
     final String label;
@@ -64,6 +67,7 @@ final class DriverOptions {
         warmupSeconds = b.warmupSeconds;
         scanLength = b.scanLength;
         seed = b.seed;
+        splitRegions = b.splitRegions;
         connectTimeoutSeconds = b.connectTimeoutSeconds;
         out = b.out;
         label = b.label;
@@ -118,6 +122,7 @@ final class DriverOptions {
             case "--warmup" -> b.warmupSeconds(parseDouble(name, value));
             case "--scan-length" -> b.scanLength((int) parseLong(name, value));
             case "--seed" -> b.seed(parseLong(name, value));
+            case "--split-regions" -> b.splitRegions((int) parseLong(name, value));
             case "--connect-timeout" -> b.connectTimeoutSeconds(parseDouble(name, value));
             case "--out" -> b.out(Path.of(value));
             case "--label" -> b.label(value);
@@ -153,6 +158,8 @@ final class DriverOptions {
         // RawKVClient refuses limits above 10240 (CLIENT-NEEDS section 6).
         require(scanLength >= 1 && scanLength <= 10240, "--scan-length " + scanLength + " is outside [1, 10240]");
         require(connectTimeoutSeconds >= 0, "--connect-timeout must not be negative");
+        require(splitRegions >= 0 && splitRegions <= Math.min(records, 100_000),
+                "--split-regions " + splitRegions + " is outside [0, min(records, 100000)]");
     }
 
     private static void require(boolean condition, String message) {
@@ -190,6 +197,9 @@ final class DriverOptions {
         lines.add("workloads: " + String.join(",", phases().stream().map(Workload::label).toList())
                 + (skipLoad ? " (--skip-load)" : ""));
         lines.add("records: " + records + " (16-byte keys)");
+        if (splitRegions > 1) {
+            lines.add("regions: records split into " + splitRegions + " before the run");
+        }
         lines.add("value size: " + valueSize + " B");
         lines.add("distribution: " + distribution.label());
         lines.add("threads: " + threads);
@@ -217,6 +227,7 @@ final class DriverOptions {
         private double warmupSeconds = 5;
         private int scanLength = 100;
         private long seed = 1;
+        private int splitRegions;
         private double connectTimeoutSeconds = 60;
         private Path out;
         private String label = "";
@@ -275,6 +286,11 @@ final class DriverOptions {
 
         Builder scanLength(int v) {
             scanLength = v;
+            return this;
+        }
+
+        Builder splitRegions(int v) {
+            splitRegions = v;
             return this;
         }
 

@@ -75,6 +75,7 @@ public final class YcsbDriver {
                 return 1;
             }
             client = session.createRawClient();
+            splitRegions(session, options, out);
             Results results = runPhases(new TikvRawKv(client), options, out, err);
             report(options, date, results, out);
             return 0;
@@ -84,6 +85,21 @@ public final class YcsbDriver {
         } finally {
             close(client, session, err);
         }
+    }
+
+    /** Cuts the record range into {@code --split-regions} regions of equal record counts. */
+    private static void splitRegions(TiSession session, DriverOptions options, PrintStream out) {
+        if (options.splitRegions <= 1) {
+            return;
+        }
+        List<byte[]> keys = new java.util.ArrayList<>();
+        for (int i = 1; i < options.splitRegions; i++) {
+            keys.add(KeySpace.key(options.records * i / options.splitRegions));
+        }
+        long start = System.nanoTime();
+        session.splitRegionAndScatter(keys);
+        out.printf(java.util.Locale.ROOT, "split the records into %d regions in %.1f s%n", options.splitRegions,
+                (System.nanoTime() - start) / 1e9);
     }
 
     /** Every phase's rows, and the error log's summary. */
