@@ -36,6 +36,14 @@ class DriverOptionsTest {
     }
 
     @Test
+    void splitRegionsIsOffUnlessAsked() {
+        assertEquals(0, DriverOptions.parse(new String[] {"--pd", "h:1"}).splitRegions);
+        DriverOptions o = DriverOptions.parse(new String[] {"--pd", "h:1", "--split-regions", "24"});
+        assertEquals(24, o.splitRegions);
+        assertTrue(o.describe().contains("regions: records split into 24 before the run"), o.describe().toString());
+    }
+
+    @Test
     void defaults() {
         DriverOptions o = DriverOptions.parse(new String[] {"--pd", "h:1"});
         assertEquals(List.of(Workload.A), o.workloads);
@@ -63,6 +71,8 @@ class DriverOptionsTest {
     @Test
     void refusesBadCommandLines() {
         assertMessage("--pd HOST:PORT is required", "--workload", "A");
+        assertMessage("--split-regions 11 is outside [0, min(records, 100000)]", "--pd", "h:1", "--records", "10",
+                "--split-regions", "11");
         assertMessage("unknown option --nope", "--pd", "h:1", "--nope", "1");
         assertMessage("--threads needs a value", "--pd", "h:1", "--threads");
         assertMessage("--records expects a whole number, got 'many'", "--pd", "h:1", "--records", "many");
