@@ -598,7 +598,8 @@ public final class PeerDriver implements AutoCloseable {
     private void destroy(RegionPeer peer) {
         peers.remove(peer.regionId());
         views.remove(peer.regionId());
-        peer.close(new PeerException.RegionNotFound(peer.regionId()));
+        // Not RegionNotFound: a proposal still waiting here may yet commit through the other replicas.
+        peer.close(new PeerException.Closed(peer.regionId(), "the removed peer"));
         peer.destroy();
         listener.removed(peer.regionId());
     }
