@@ -3,12 +3,7 @@ package io.kvasir.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.kvasir.kvproto.Metapb;
-import io.kvasir.kvproto.PDGrpc;
-import io.kvasir.kvproto.Pdpb;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -36,10 +31,10 @@ class ReplicaRepairTest {
              ExactRawClient client = new ExactRawClient(playground.pdAddress())) {
             ReplicatedFaultTest.awaitThreeVoters(playground.pdAddress());
             client.put("before", "1");
-            Metapb.Region region = firstRegion(playground.pdAddress());
-            long victim = region.getPeersList().stream().filter(p -> p.getStoreId() != leaderStore(playground.pdAddress()))
+            Metapb.Region region = PdRegions.first(playground.pdAddress()).getRegion();
+            long victim = region.getPeersList().stream().filter(p -> p.getStoreId() != PdRegions.first(playground.pdAddress()).getLeader().getStoreId())
                     .findFirst().orElseThrow().getStoreId();
-            ProcessHandle process = storeProcess(playground, data, storeAddress(playground.pdAddress(), victim));
+            ProcessHandle process = storeProcess(playground, data, PdRegions.store(playground.pdAddress(), victim).getAddress());
             process.destroyForcibly();
             process.onExit().get(30, TimeUnit.SECONDS);
             client.put("during", "2");
@@ -47,7 +42,7 @@ class ReplicaRepairTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             Metapb.Region repaired = null;
             while (System.nanoTime() < deadline) {
-                repaired = firstRegion(playground.pdAddress());
+                repaired = PdRegions.first(playground.pdAddress()).getRegion();
                 boolean victimGone = repaired.getPeersList().stream().noneMatch(p -> p.getStoreId() == victim);
                 long voters = repaired.getPeersList().stream().filter(p -> p.getRole() == Metapb.PeerRole.Voter).count();
                 if (victimGone && voters == 3) {
@@ -66,21 +61,6 @@ class ReplicaRepairTest {
         }
     }
 
-    private static Metapb.Region firstRegion(String pdAddress) {
-        return pd(pdAddress, (stub, header) -> stub.getRegion(Pdpb.GetRegionRequest.newBuilder().setHeader(header)
-                .setRegionKey(ByteString.EMPTY).build()).getRegion());
-    }
-
-    private static long leaderStore(String pdAddress) {
-        return pd(pdAddress, (stub, header) -> stub.getRegion(Pdpb.GetRegionRequest.newBuilder().setHeader(header)
-                .setRegionKey(ByteString.EMPTY).build()).getLeader().getStoreId());
-    }
-
-    private static String storeAddress(String pdAddress, long storeId) {
-        return pd(pdAddress, (stub, header) -> stub.getStore(Pdpb.GetStoreRequest.newBuilder().setHeader(header)
-                .setStoreId(storeId).build()).getStore().getAddress());
-    }
-
     /** The playground's node process whose config listens on {@code address}. */
     private static ProcessHandle storeProcess(Playground playground, Path data, String address) throws Exception {
         for (int i = 1; i <= 4; i++) {
@@ -95,20 +75,5 @@ class ReplicaRepairTest {
             }
         }
         throw new AssertionError("no store process serves " + address);
-    }
-
-    private interface PdCall<T> {
-        T call(PDGrpc.PDBlockingStub stub, Pdpb.RequestHeader header);
-    }
-
-    private static <T> T pd(String pdAddress, PdCall<T> call) {
-        ManagedChannel channel = ManagedChannelBuilder.forTarget(pdAddress).usePlaintext().build();
-        try {
-            PDGrpc.PDBlockingStub stub = PDGrpc.newBlockingStub(channel);
-            long clusterId = stub.getMembers(Pdpb.GetMembersRequest.getDefaultInstance()).getHeader().getClusterId();
-            return call.call(stub, Pdpb.RequestHeader.newBuilder().setClusterId(clusterId).build());
-        } finally {
-            channel.shutdownNow();
-        }
     }
 }

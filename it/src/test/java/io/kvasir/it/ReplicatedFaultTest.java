@@ -3,14 +3,9 @@ package io.kvasir.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.kvasir.it.linearizability.LinearizabilityChecker;
 import io.kvasir.it.linearizability.Op;
 import io.kvasir.kvproto.Metapb;
-import io.kvasir.kvproto.PDGrpc;
-import io.kvasir.kvproto.Pdpb;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -154,30 +149,20 @@ class ReplicatedFaultTest {
 
     /** Waits until PD reports the first region with three voters: replication is in place. */
     static void awaitThreeVoters(String pdAddress) throws InterruptedException {
-        ManagedChannel channel = ManagedChannelBuilder.forTarget(pdAddress).usePlaintext().build();
-        try {
-            PDGrpc.PDBlockingStub pd = PDGrpc.newBlockingStub(channel);
-            long clusterId = pd.getMembers(Pdpb.GetMembersRequest.getDefaultInstance()).getHeader().getClusterId();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            Metapb.Region region = null;
-            while (System.nanoTime() < deadline) {
-                try {
-                    region = pd.getRegion(Pdpb.GetRegionRequest.newBuilder()
-                            .setHeader(Pdpb.RequestHeader.newBuilder().setClusterId(clusterId))
-                            .setRegionKey(ByteString.EMPTY).build()).getRegion();
-                    long voters = region.getPeersList().stream().filter(p -> p.getRole() == Metapb.PeerRole.Voter).count();
-                    if (voters == 3) {
-                        return;
-                    }
-                } catch (RuntimeException e) {
-                    // PD not ready yet
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        Metapb.Region region = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                region = PdRegions.first(pdAddress).getRegion();
+                if (region.getPeersList().stream().filter(p -> p.getRole() == Metapb.PeerRole.Voter).count() == 3) {
+                    return;
                 }
-                Thread.sleep(500);
+            } catch (RuntimeException e) {
+                // PD not ready yet
             }
-            throw new AssertionError("region never reached three voters: " + region);
-        } finally {
-            channel.shutdownNow();
+            Thread.sleep(500);
         }
+        throw new AssertionError("region never reached three voters: " + region);
     }
 
     private static void sleep(long millis) {
