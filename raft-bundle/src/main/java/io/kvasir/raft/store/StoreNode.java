@@ -17,7 +17,12 @@ import io.kvasir.raft.store.transport.PdStoreResolver;
 import io.kvasir.raft.store.transport.StoreRaftReceiver;
 import io.kvasir.raft.store.transport.TransportSettings;
 import io.kvasir.raft.api.RaftMessageReceiver;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Collection;
+import java.util.stream.Stream;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -234,25 +239,25 @@ public final class StoreNode implements AutoCloseable {
             return StoreMetrics.Sample.EMPTY;
         }
         long[] reads = store.readCounts();
-        java.util.Collection<PeerView> views = d.views();
+        Collection<PeerView> views = d.views();
         int leaders = (int) views.stream().filter(PeerView::isLeader).count();
         return new StoreMetrics.Sample(d.stats(), reads[0], reads[1], views.size(), leaders);
     }
 
     /** Partly received snapshots a crash left behind; complete ones ({@code rcv_} without .tmp) may still be needed. */
     private void sweepPartialSnapshots() {
-        java.nio.file.Path root = snapshotPaths.root();
-        if (!java.nio.file.Files.isDirectory(root)) {
+        Path root = snapshotPaths.root();
+        if (!Files.isDirectory(root)) {
             return;
         }
-        try (java.util.stream.Stream<java.nio.file.Path> dirs = java.nio.file.Files.list(root)) {
-            for (java.nio.file.Path dir : dirs.toList()) {
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path dir : dirs.toList()) {
                 String name = dir.getFileName().toString();
                 if (name.endsWith(".tmp") || name.startsWith("gen_")) {
                     SnapshotPaths.delete(dir);
                 }
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             LOG.warn("cannot sweep snapshot directory {}: {}", root, e.toString());
         }
     }

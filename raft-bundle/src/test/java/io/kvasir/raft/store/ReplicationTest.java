@@ -187,9 +187,24 @@ class ReplicationTest {
     void leaseReadsNeverReturnStaleDataAcrossALeaderChange() {
         threeVoters();
         cluster.putAtLeader("k", "old");
-        long old = cluster.leaderStore(ClusterHarness.FIRST_REGION);
-        cluster.putAtLeader("k", "old");
-        assertEquals("old", cluster.get(old, "k").join());
+        // The leader that committed the write reads it back from its lease. Leadership may still
+        // move while the group settles (the harness delivers messages asynchronously), so the
+        // write and the read go to whoever leads, until one store does both.
+        long found = 0;
+        for (int attempt = 0; attempt < 20 && found == 0; attempt++) {
+            long leader = cluster.awaitLeader(ClusterHarness.FIRST_REGION);
+            try {
+                CompletableFuture<Void> put = cluster.put(leader, "k", "old");
+                cluster.tickUntil("put", 50, put::isDone);
+                put.join();
+                assertEquals("old", cluster.get(leader, "k").join());
+                found = leader;
+            } catch (RuntimeException leadershipMoved) {
+                cluster.tick(1);
+            }
+        }
+        assertTrue(found != 0, "no store kept leading long enough: " + cluster.describe());
+        long old = found;
         assertTrue(cluster.node(old).regions.readCounts()[0] > 0, "served from the lease");
         // The old leader is cut off but does not know it; the others elect a new leader and write.
         cluster.isolate(old);

@@ -17,6 +17,7 @@ import io.kvasir.raft.core.RaftState;
 import io.kvasir.raft.core.StorageException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * One region's Raft log and hard state in the {@code raft} column family of an engine, in TiKV's
@@ -41,7 +42,7 @@ final class EngineLogStorage implements LogStorage {
     private final EntryCache cache;
     private RaftLocalState raftState;
     private RaftTruncatedState truncated;
-    private java.util.function.Supplier<Snapshot> snapshotSource = () -> {
+    private Supplier<Snapshot> snapshotSource = () -> {
         throw new StorageException.SnapshotTemporarilyUnavailable();
     };
 
@@ -112,7 +113,7 @@ final class EngineLogStorage implements LogStorage {
         return snapshotSource.get();
     }
 
-    void snapshotSource(java.util.function.Supplier<Snapshot> source) {
+    void snapshotSource(Supplier<Snapshot> source) {
         this.snapshotSource = source;
     }
 

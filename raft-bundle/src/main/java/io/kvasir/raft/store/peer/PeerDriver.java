@@ -5,10 +5,12 @@ import io.kvasir.kvproto.Metapb;
 import io.kvasir.kvproto.Eraftpb.MessageType;
 import io.kvasir.kvproto.RaftCmdpb.RaftCmdRequest;
 import io.kvasir.kvproto.RaftServerpb.RaftMessage;
+import io.kvasir.raft.core.StateRole;
 import io.kvasir.raft.store.snap.SnapshotPaths;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -242,8 +244,8 @@ public final class PeerDriver implements AutoCloseable {
     }
 
     /** Every open region's view. */
-    public java.util.Collection<PeerView> views() {
-        return java.util.List.copyOf(views.values());
+    public Collection<PeerView> views() {
+        return List.copyOf(views.values());
     }
 
     /** The monotonic clock lease deadlines are measured on. */
@@ -560,7 +562,7 @@ public final class PeerDriver implements AutoCloseable {
      * (TiKV does the same) so the new regions are served without an election timeout.
      */
     private void openSplitPieces(RegionPeer parent, List<Metapb.Region> pieces) {
-        boolean leader = parent.status().role() == io.kvasir.raft.core.StateRole.LEADER;
+        boolean leader = parent.status().role() == StateRole.LEADER;
         for (Metapb.Region piece : pieces) {
             if (piece.getId() == parent.regionId()) {
                 continue;

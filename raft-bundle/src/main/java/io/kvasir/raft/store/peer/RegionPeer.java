@@ -119,6 +119,9 @@ final class RegionPeer {
     /** Set once an applied change removed this peer from its region: the driver destroys it. */
     private boolean removed;
     private PeerView published;
+    /** Lagging and silent peers as last worked out ({@link #refreshPeerHealth}); meaningful while leading. */
+    private List<Metapb.Peer> pendingPeers = List.of();
+    private List<Pdpb.PeerStats> downPeers = List.of();
 
     private RegionPeer(PeerContext ctx, Metapb.Peer self, PeerBootstrap.InitialState init) {
         this.ctx = ctx;
@@ -235,6 +238,7 @@ final class RegionPeer {
         status = null;
         ticks++;
         node.tick();
+        refreshPeerHealth();
         wallLease.ticked(ctx.ticker().nanos(), node.lease(), node.lease() != null);
         publish();
     }
@@ -491,6 +495,17 @@ final class RegionPeer {
         }
     }
 
+    /**
+     * Which peers lag or are silent, for PD: worked out once a tick and after membership changes,
+     * not on every Ready, since only heartbeats read it and it walks every peer's progress.
+     */
+    private void refreshPeerHealth() {
+        if (status().role() == StateRole.LEADER) {
+            pendingPeers = lagging();
+            downPeers = silent();
+        }
+    }
+
     private void applyConfChange(Applier.Outcome o) {
         status = null;
         node.applyConfChange(o.confChange());
@@ -503,6 +518,7 @@ final class RegionPeer {
         if (region().getPeersList().stream().noneMatch(p -> p.getId() == self.getId())) {
             removed = true;
         }
+        refreshPeerHealth();
     }
 
     /**
@@ -541,8 +557,8 @@ final class RegionPeer {
             deadline = ConfStates.isSoleVoter(region(), self.getId()) ? Long.MAX_VALUE
                     : wallLease.deadline(node.lease(), true);
         }
-        List<Metapb.Peer> pending = leader ? pendingPeers() : List.of();
-        List<Pdpb.PeerStats> down = leader ? downPeers() : List.of();
+        List<Metapb.Peer> pending = leader ? pendingPeers : List.of();
+        List<Pdpb.PeerStats> down = leader ? downPeers : List.of();
         PeerView view = new PeerView(region(), self(), st.leaderId(), st.term(), deadline, pending, down);
         PeerView old = published;
         if (old != null && old.equals(view)) {
@@ -558,7 +574,7 @@ final class RegionPeer {
         return published;
     }
 
-    private List<Metapb.Peer> pendingPeers() {
+    private List<Metapb.Peer> lagging() {
         Map<Long, Long> matches = node.matchIndexes();
         List<Metapb.Peer> out = new ArrayList<>();
         long truncatedIndex = storage.truncatedState().getIndex();
@@ -577,7 +593,7 @@ final class RegionPeer {
         return out;
     }
 
-    private List<Pdpb.PeerStats> downPeers() {
+    private List<Pdpb.PeerStats> silent() {
         List<Pdpb.PeerStats> out = new ArrayList<>();
         for (Metapb.Peer p : region().getPeersList()) {
             if (p.getId() != self.getId() && isDown(p.getId())) {

@@ -21,6 +21,10 @@ import io.kvasir.kvproto.RaftServerpb.SnapshotCFFile;
 import io.kvasir.raft.api.DataKeys;
 import io.kvasir.raft.store.snap.SnapKey;
 import io.kvasir.raft.store.snap.SnapshotPaths;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -121,7 +125,7 @@ final class SnapshotInstaller {
             for (ColumnFamily cf : ColumnFamily.DATA) {
                 Path file = SnapshotPaths.file(dir, cf);
                 if (Files.exists(file)) {
-                    java.nio.ByteBuffer trailer = trailer(file);
+                    ByteBuffer trailer = trailer(file);
                     files.add(new SnapshotFileMeta(cf, file, trailer.getLong(), sizeOf(file), trailer.getInt()));
                 }
             }
@@ -148,8 +152,8 @@ final class SnapshotInstaller {
     private static long sizeOf(Path file) {
         try {
             return Files.size(file);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -158,16 +162,16 @@ final class SnapshotInstaller {
      * SnapshotFileFormat. Taken on trust here because import checks both against the file's
      * contents, and the checksum against the one the leader announced.
      */
-    private static java.nio.ByteBuffer trailer(Path file) {
-        try (var ch = java.nio.channels.FileChannel.open(file)) {
-            java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate(12);
+    private static ByteBuffer trailer(Path file) {
+        try (var ch = FileChannel.open(file)) {
+            ByteBuffer tail = ByteBuffer.allocate(12);
             if (ch.size() < 12) {
                 throw new IllegalStateException("snapshot file " + file + " is truncated");
             }
             ch.read(tail, ch.size() - 12);
             return tail.flip();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }
