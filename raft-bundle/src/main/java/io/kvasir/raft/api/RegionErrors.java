@@ -20,6 +20,13 @@ public final class RegionErrors {
                 .setRegionNotFound(Errorpb.RegionNotFound.newBuilder().setRegionId(regionId)));
     }
 
+    /** The region is being merged and takes no requests until the merge commits or rolls back. */
+    public static RegionException proposalInMergingMode(long regionId) {
+        return of(Errorpb.Error.newBuilder()
+                .setMessage("region " + regionId + " is merging")
+                .setProposalInMergingMode(Errorpb.ProposalInMergingMode.newBuilder().setRegionId(regionId)));
+    }
+
     public static RegionException storeNotMatch(long requestStoreId, long actualStoreId) {
         return of(Errorpb.Error.newBuilder()
                 .setMessage("store not match: request store " + requestStoreId + ", this is store " + actualStoreId)

@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Carries out what PD asks in RegionHeartbeat responses (TiKV's {@code on_region_heartbeat_response}):
- * membership changes (ChangePeer, ChangePeerV2) and leader transfers, proposed to the region's Raft
+ * membership changes (ChangePeer, ChangePeerV2), leader transfers and merges (PrepareMerge into the
+ * target PD names), proposed to the region's Raft
  * group as admin commands. An operator is only for the region shape PD saw: one for another epoch,
  * or reaching a peer that no longer leads, is ignored; PD sends it again on the next heartbeat if
  * it still applies.
@@ -71,6 +72,13 @@ final class PdOperators {
             return RaftCmdpb.AdminRequest.newBuilder().setCmdType(RaftCmdpb.AdminCmdType.ChangePeerV2)
                     .setChangePeerV2(v2).build();
         }
+        if (r.hasMerge()) {
+            // The store fills in min_index when it proposes (RegionPeer#proposePrepareMerge).
+            return RaftCmdpb.AdminRequest.newBuilder()
+                    .setCmdType(RaftCmdpb.AdminCmdType.PrepareMerge)
+                    .setPrepareMerge(RaftCmdpb.PrepareMergeRequest.newBuilder().setTarget(r.getMerge().getTarget()))
+                    .build();
+        }
         if (r.hasTransferLeader()) {
             return RaftCmdpb.AdminRequest.newBuilder()
                     .setCmdType(RaftCmdpb.AdminCmdType.TransferLeader)
@@ -87,6 +95,7 @@ final class PdOperators {
             case ChangePeerV2 -> "ChangePeerV2 " + admin.getChangePeerV2().getChangesList().stream()
                     .map(c -> c.getChangeType() + " " + c.getPeer().getId() + "@" + c.getPeer().getStoreId()).toList();
             case TransferLeader -> "TransferLeader to " + admin.getTransferLeader().getPeer().getId();
+            case PrepareMerge -> "merge into region " + admin.getPrepareMerge().getTarget().getId();
             default -> admin.getCmdType().toString();
         };
     }

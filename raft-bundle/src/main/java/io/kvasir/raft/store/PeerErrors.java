@@ -32,6 +32,9 @@ final class PeerErrors {
         if (t instanceof PeerException.KeyNotInRegion e) {
             return RegionErrors.keyNotInRegion(e.key(), e.region());
         }
+        if (t instanceof PeerException.Merging e) {
+            return RegionErrors.proposalInMergingMode(e.regionId());
+        }
         if (t instanceof PeerException.ProposalAborted e) {
             // Certainly not applied: safe for the client to retry after re-routing.
             return RegionErrors.staleCommand(e.getMessage());

@@ -228,6 +228,8 @@ public final class StoreNode implements AutoCloseable {
                 .raftEntryMaxSize(settings.raftEntryMaxSize())
                 .raftLogGcCountLimit(gcLimit)
                 .raftLogGcKeepEntries(Math.min(PeerDriverConfig.DEFAULT_RAFT_LOG_GC_KEEP_ENTRIES, gcLimit - 1))
+                .mergeMaxLogGap(settings.mergeMaxLogGap())
+                .mergeCheckTickMillis(settings.mergeCheckTickInterval().toMillis())
                 .build();
     }
 

@@ -21,7 +21,9 @@ public record StoreSettings(
         long raftLogGcCountLimit,
         int maxInflightWrites,
         SplitPolicy splitPolicy,
-        Duration splitCheckInterval) {
+        Duration splitCheckInterval,
+        long mergeMaxLogGap,
+        Duration mergeCheckTickInterval) {
 
     /** The version a store reports to PD and clients: tikv-client-java picks its protocol by it. */
     public static final String COMPATIBLE_TIKV_VERSION = "7.1.0";
@@ -42,7 +44,9 @@ public record StoreSettings(
                 positiveCount(config, "raftstore.raft-log-gc-count-limit"),
                 (int) Math.min(Integer.MAX_VALUE, positiveCount(config, "raftstore.max-inflight-writes")),
                 splitPolicy(config),
-                positive(config, "raftstore.split-region-check-tick-interval"));
+                positive(config, "raftstore.split-region-check-tick-interval"),
+                positiveCount(config, "raftstore.merge-max-log-gap"),
+                positive(config, "raftstore.merge-check-tick-interval"));
     }
 
     private static SplitPolicy splitPolicy(Config config) {

@@ -9,6 +9,9 @@ import io.kvasir.kvproto.Eraftpb.Entry;
 import io.kvasir.kvproto.Eraftpb.ConfChangeV2;
 import io.kvasir.kvproto.RaftCmdpb.AdminCmdType;
 import io.kvasir.kvproto.RaftCmdpb.ChangePeerRequest;
+import io.kvasir.kvproto.RaftCmdpb.CommitMergeRequest;
+import io.kvasir.kvproto.RaftCmdpb.PrepareMergeRequest;
+import io.kvasir.kvproto.RaftServerpb.MergeState;
 import io.kvasir.kvproto.RaftServerpb.PeerState;
 import io.kvasir.kvproto.RaftServerpb.RegionLocalState;
 import io.kvasir.raft.core.ConfChanges;
@@ -45,11 +48,26 @@ final class Applier {
      * {@code confChange} is the membership change to hand the Raft node once the batch is
      * written, null for other entries or a refused change.
      */
-    record Outcome(long index, long term, PeerException error, ConfChangeV2 confChange, List<Metapb.Region> split) {
+    record Outcome(long index, long term, PeerException error, ConfChangeV2 confChange, List<Metapb.Region> split,
+            Metapb.Region mergedSource) {
 
         Outcome(long index, long term, PeerException error, ConfChangeV2 confChange) {
-            this(index, term, error, confChange, null);
+            this(index, term, error, confChange, null, null);
         }
+
+        Outcome(long index, long term, PeerException error, ConfChangeV2 confChange, List<Metapb.Region> split) {
+            this(index, term, error, confChange, split, null);
+        }
+    }
+
+    /**
+     * Brings this store's peer of a merge's source region up to the merge's commit index, before
+     * the target takes the source's range (TiKV's {@code CatchUpLogs}): returns the source region
+     * as that peer applied PrepareMerge. Throws when it cannot: then the target must stop here
+     * rather than take a range whose data is incomplete.
+     */
+    interface MergeSourceCatchUp {
+        Metapb.Region catchUp(CommitMergeRequest request);
     }
 
     private final long regionId;
@@ -61,8 +79,19 @@ final class Applier {
     private long stagedIndex;
     /** The region after the staged entries; equal to {@link #region} once written. */
     private Metapb.Region stagedRegion;
+    /** The merge this region prepared as a source, null when none; and after the staged entries. */
+    private MergeState merging;
+    private MergeState stagedMerging;
+    private final MergeSourceCatchUp mergeSources;
 
     Applier(KvEngine engine, Metapb.Region region, RaftApplyState state) {
+        this(engine, region, state, null, request -> {
+            throw new IllegalStateException("no merge sources here");
+        });
+    }
+
+    Applier(KvEngine engine, Metapb.Region region, RaftApplyState state, MergeState merging,
+            MergeSourceCatchUp mergeSources) {
         this.engine = engine;
         this.limits = engine.limits();
         this.regionId = region.getId();
@@ -70,6 +99,19 @@ final class Applier {
         this.stagedRegion = region;
         this.state = state;
         this.stagedIndex = state.getAppliedIndex();
+        this.merging = merging;
+        this.stagedMerging = merging;
+        this.mergeSources = mergeSources;
+    }
+
+    /** The merge this region prepared as its source, or null. */
+    MergeState merging() {
+        return merging;
+    }
+
+    /** {@link #merging} after the entries staged so far. */
+    MergeState stagedMerging() {
+        return stagedMerging;
     }
 
     Metapb.Region region() {
@@ -161,8 +203,24 @@ final class Applier {
             return new Outcome(e.getIndex(), e.getTerm(), new PeerException.InvalidCommand(regionId,
                     "entry " + e.getIndex() + " does not decode as a RaftCmdRequest"), null);
         }
-        if (cmd.hasAdminRequest() && cmd.getAdminRequest().getCmdType() == AdminCmdType.BatchSplit) {
-            return applySplit(batch, e, cmd);
+        if (cmd.hasAdminRequest()) {
+            switch (cmd.getAdminRequest().getCmdType()) {
+                case BatchSplit -> {
+                    return applySplit(batch, e, cmd);
+                }
+                case PrepareMerge -> {
+                    return applyPrepareMerge(batch, e, cmd);
+                }
+                case CommitMerge -> {
+                    return applyCommitMerge(batch, e, cmd);
+                }
+                case RollbackMerge -> {
+                    return applyRollbackMerge(batch, e, cmd);
+                }
+                default -> {
+                    // refused below, as every other admin command
+                }
+            }
         }
         try {
             WriteCommands.check(cmd, stagedRegion, limits);
@@ -209,6 +267,118 @@ final class Applier {
     }
 
     /**
+     * PrepareMerge, in the source's log: freezes the region ({@link RegionMerges#prepared}) and
+     * records the merge, with this entry's index as its commit point. From here on the region
+     * applies no write (their epochs are stale) until CommitMerge in the target's log takes its
+     * range or RollbackMerge thaws it.
+     */
+    private Outcome applyPrepareMerge(WriteBatch batch, Entry e, RaftCmdRequest cmd) {
+        Outcome stale = checkFullEpoch(e, cmd, "prepare merge");
+        if (stale != null) {
+            return stale;
+        }
+        PrepareMergeRequest request = cmd.getAdminRequest().getPrepareMerge();
+        try {
+            if (stagedMerging != null) {
+                throw new PeerException.InvalidCommand(regionId, "already merging into region "
+                        + stagedMerging.getTarget().getId());
+            }
+            RegionMerges.check(stagedRegion, request.getTarget());
+        } catch (PeerException.InvalidCommand refused) {
+            return new Outcome(e.getIndex(), e.getTerm(), refused, null);
+        }
+        Metapb.Region next = RegionMerges.prepared(stagedRegion);
+        MergeState state = MergeState.newBuilder().setMinIndex(request.getMinIndex()).setTarget(request.getTarget())
+                .setCommit(e.getIndex()).build();
+        putRegionState(batch, regionId, PeerState.Merging, next, state);
+        LOG.info("region {}: prepared to merge into region {} at index {} (min index {})", regionId,
+                request.getTarget().getId(), e.getIndex(), request.getMinIndex());
+        stagedRegion = next;
+        stagedMerging = state;
+        return new Outcome(e.getIndex(), e.getTerm(), null, null);
+    }
+
+    /**
+     * CommitMerge, in the target's log: once this store's source peer applied everything up to
+     * the merge's commit point, the target takes the source's range, and the source leaves a
+     * tombstone and its Raft state goes, in this same batch. Its data stays: it is the target's now.
+     */
+    private Outcome applyCommitMerge(WriteBatch batch, Entry e, RaftCmdRequest cmd) {
+        Outcome stale = checkFullEpoch(e, cmd, "commit merge");
+        if (stale != null) {
+            return stale;
+        }
+        CommitMergeRequest request = cmd.getAdminRequest().getCommitMerge();
+        Metapb.Region source = request.getSource();
+        Metapb.Region next;
+        try {
+            if (stagedMerging != null) {
+                throw new PeerException.InvalidCommand(regionId, "it is itself merging into region "
+                        + stagedMerging.getTarget().getId());
+            }
+            next = RegionMerges.merged(stagedRegion, source);
+        } catch (PeerException.InvalidCommand refused) {
+            return new Outcome(e.getIndex(), e.getTerm(), refused, null);
+        }
+        Metapb.Region local = mergeSources.catchUp(request);
+        if (local.getId() != source.getId() || !local.getRegionEpoch().equals(source.getRegionEpoch())
+                || !local.getStartKey().equals(source.getStartKey()) || !local.getEndKey().equals(source.getEndKey())) {
+            throw new IllegalStateException("region " + regionId + ": merge source here is "
+                    + RegionMembership.describe(local) + ", the merge names " + RegionMembership.describe(source));
+        }
+        long sourceId = source.getId();
+        batch.deleteRange(ColumnFamily.RAFT, LocalKeys.regionRaftPrefix(sourceId), LocalKeys.regionRaftPrefixEnd(sourceId));
+        putRegionState(batch, sourceId, PeerState.Tombstone, source, MergeState.newBuilder()
+                .setTarget(next).setCommit(request.getCommit()).build());
+        putRegionState(batch, regionId, PeerState.Normal, next, null);
+        LOG.info("region {}: merged region {} at index {}: {}", regionId, sourceId, e.getIndex(),
+                RegionMembership.describe(next));
+        stagedRegion = next;
+        return new Outcome(e.getIndex(), e.getTerm(), null, null, null, source);
+    }
+
+    /** RollbackMerge, in the source's log: the merge will never commit; the region serves again. */
+    private Outcome applyRollbackMerge(WriteBatch batch, Entry e, RaftCmdRequest cmd) {
+        Outcome stale = checkFullEpoch(e, cmd, "rollback merge");
+        if (stale != null) {
+            return stale;
+        }
+        long commit = cmd.getAdminRequest().getRollbackMerge().getCommit();
+        if (stagedMerging == null || stagedMerging.getCommit() != commit) {
+            return new Outcome(e.getIndex(), e.getTerm(), new PeerException.InvalidCommand(regionId,
+                    "no merge prepared at index " + commit + " to roll back"), null);
+        }
+        Metapb.Region next = RegionMerges.rolledBack(stagedRegion);
+        putRegionState(batch, regionId, PeerState.Normal, next, null);
+        LOG.info("region {}: merge into region {} rolled back at index {}", regionId,
+                stagedMerging.getTarget().getId(), e.getIndex());
+        stagedRegion = next;
+        stagedMerging = null;
+        return new Outcome(e.getIndex(), e.getTerm(), null, null);
+    }
+
+    /** Null when the command's epoch is the region's, both version and conf_ver; else the refusal. */
+    private Outcome checkFullEpoch(Entry e, RaftCmdRequest cmd, String what) {
+        Metapb.RegionEpoch asked = cmd.getHeader().getRegionEpoch();
+        Metapb.RegionEpoch current = stagedRegion.getRegionEpoch();
+        if (asked.equals(current)) {
+            return null;
+        }
+        return new Outcome(e.getIndex(), e.getTerm(), new PeerException.EpochNotMatch(regionId,
+                what + " for epoch " + asked.getVersion() + "/" + asked.getConfVer() + ", region is at "
+                        + current.getVersion() + "/" + current.getConfVer(), stagedRegion), null);
+    }
+
+    private static void putRegionState(WriteBatch batch, long regionId, PeerState state, Metapb.Region region,
+            MergeState merge) {
+        RegionLocalState.Builder b = RegionLocalState.newBuilder().setState(state).setRegion(region);
+        if (merge != null) {
+            b.setMergeState(merge);
+        }
+        batch.put(ColumnFamily.RAFT, LocalKeys.regionStateKey(regionId), b.build().toByteArray());
+    }
+
+    /**
      * Adds to {@code batch} the apply state after everything staged, with {@code truncated} as the
      * log's truncated state, and returns it; install it with {@link #applied} once written.
      */
@@ -222,12 +392,14 @@ final class Applier {
     void applied(RaftApplyState next) {
         state = next;
         region = stagedRegion;
+        merging = stagedMerging;
     }
 
     /** The staged batch was not written: forget what was staged. */
     void abandonStaged() {
         stagedIndex = state.getAppliedIndex();
         stagedRegion = region;
+        stagedMerging = merging;
     }
 
     /** A snapshot replaced the region's data and state: start over from it. */
@@ -236,5 +408,7 @@ final class Applier {
         stagedRegion = snapshotRegion;
         state = snapshotState;
         stagedIndex = snapshotState.getAppliedIndex();
+        merging = null;
+        stagedMerging = null;
     }
 }

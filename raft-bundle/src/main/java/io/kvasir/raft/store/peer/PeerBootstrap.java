@@ -9,6 +9,7 @@ import io.kvasir.engine.api.WriteBatch;
 import io.kvasir.engine.api.WriteOptions;
 import io.kvasir.kvproto.Eraftpb.HardState;
 import io.kvasir.kvproto.Metapb;
+import io.kvasir.kvproto.RaftServerpb.MergeState;
 import io.kvasir.kvproto.RaftServerpb.PeerState;
 import io.kvasir.kvproto.RaftServerpb.RaftApplyState;
 import io.kvasir.kvproto.RaftServerpb.RaftLocalState;
@@ -43,9 +44,13 @@ final class PeerBootstrap {
     /** TiKV's {@code RAFT_INIT_LOG_TERM}. */
     static final long RAFT_INIT_LOG_TERM = 5;
 
-    /** What a peer starts from. */
+    /** What a peer starts from; {@code merging} is the merge it prepared, null when none. */
     record InitialState(Metapb.Region region, RaftLocalState raftState, RaftApplyState applyState,
-            boolean bootstrapped) {
+            boolean bootstrapped, MergeState merging) {
+
+        InitialState(Metapb.Region region, RaftLocalState raftState, RaftApplyState applyState, boolean bootstrapped) {
+            this(region, raftState, applyState, bootstrapped, null);
+        }
     }
 
     private PeerBootstrap() {
@@ -80,7 +85,9 @@ final class PeerBootstrap {
         if (regionState != null && regionState.getState() == PeerState.Applying) {
             SnapshotInstaller.resume(engine, paths, current, applyState);
         }
-        return new InitialState(current, raftState, applyState, false);
+        MergeState merging = regionState != null && regionState.getState() == PeerState.Merging
+                ? regionState.getMergeState() : null;
+        return new InitialState(current, raftState, applyState, false, merging);
     }
 
     /**
@@ -99,6 +106,18 @@ final class PeerBootstrap {
         RaftApplyState applyState = RaftApplyState.newBuilder()
                 .setTruncatedState(RaftTruncatedState.getDefaultInstance()).build();
         return new InitialState(Metapb.Region.newBuilder().setId(regionId).build(), raftState, applyState, false);
+    }
+
+    /** The region as this store last applied it, or null when it holds no live state of it. */
+    static Metapb.Region regionOnDisk(KvEngine engine, long regionId) {
+        RegionLocalState state = read(engine, LocalKeys.regionStateKey(regionId), RegionLocalState.parser());
+        return state == null || state.getState() == PeerState.Tombstone ? null : state.getRegion();
+    }
+
+    /** Whether the store holds a tombstone of {@code regionId}: the region left this store (removed or merged away). */
+    static boolean isTombstone(KvEngine engine, long regionId) {
+        RegionLocalState state = read(engine, LocalKeys.regionStateKey(regionId), RegionLocalState.parser());
+        return state != null && state.getState() == PeerState.Tombstone;
     }
 
     /** Whether the store holds a tombstone of {@code regionId} at least as new as {@code epoch}: a peer there must not come back. */

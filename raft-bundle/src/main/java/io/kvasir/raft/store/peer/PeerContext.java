@@ -1,6 +1,8 @@
 package io.kvasir.raft.store.peer;
 
 import io.kvasir.engine.api.KvEngine;
+import io.kvasir.kvproto.Metapb;
+import io.kvasir.kvproto.RaftCmdpb.CommitMergeRequest;
 import io.kvasir.raft.store.snap.SnapshotPaths;
 import java.util.concurrent.Executor;
 import java.util.function.LongConsumer;
@@ -11,7 +13,13 @@ import java.util.function.LongConsumer;
  * {@link PeerView}s. One per driver.
  */
 record PeerContext(KvEngine engine, PeerDriverConfig config, RaftTransport transport, SnapshotPaths snapshotPaths,
-        Executor snapshotWorker, Ticker ticker, Publisher publisher, LongConsumer beforeApply) {
+        Executor snapshotWorker, Ticker ticker, Publisher publisher, LongConsumer beforeApply, MergeSources mergeSources) {
+
+    /** Finds this store's peer of a merge's source region for the target applying the merge. */
+    interface MergeSources {
+        /** See {@link Applier.MergeSourceCatchUp}; called on the driver thread. */
+        Metapb.Region catchUp(RegionPeer target, CommitMergeRequest request);
+    }
 
     /** Receives peers' views; called on the driver thread. */
     interface Publisher {

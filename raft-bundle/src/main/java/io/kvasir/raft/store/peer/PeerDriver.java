@@ -3,7 +3,13 @@ package io.kvasir.raft.store.peer;
 import io.kvasir.engine.api.KvEngine;
 import io.kvasir.kvproto.Metapb;
 import io.kvasir.kvproto.Eraftpb.MessageType;
+import io.kvasir.kvproto.RaftCmdpb.AdminCmdType;
+import io.kvasir.kvproto.RaftCmdpb.AdminRequest;
+import io.kvasir.kvproto.RaftCmdpb.CommitMergeRequest;
 import io.kvasir.kvproto.RaftCmdpb.RaftCmdRequest;
+import io.kvasir.kvproto.RaftCmdpb.RaftRequestHeader;
+import io.kvasir.kvproto.RaftCmdpb.RollbackMergeRequest;
+import io.kvasir.kvproto.RaftServerpb.MergeState;
 import io.kvasir.kvproto.RaftServerpb.RaftMessage;
 import io.kvasir.raft.core.StateRole;
 import io.kvasir.raft.store.snap.SnapshotPaths;
@@ -71,6 +77,7 @@ public final class PeerDriver implements AutoCloseable {
     private final Map<Long, RegionPeer> peers = new TreeMap<>();
     private final List<PeerTask.Status> statusQueries = new ArrayList<>();
     private long nextTickNanos;
+    private long ticksToMergeCheck;
 
     // Read by any thread.
     private final Map<Long, PeerView> views = new ConcurrentHashMap<>();
@@ -152,7 +159,7 @@ public final class PeerDriver implements AutoCloseable {
             return t;
         });
         this.context = new PeerContext(engine, config, transport, snapshotPaths, snapshotWorker, ticker,
-                this::published, id -> beforeApply.accept(id));
+                this::published, id -> beforeApply.accept(id), this::catchUpMergeSource);
     }
 
     /** Sets who hears of region changes; call before {@link #start()}. */
@@ -399,6 +406,109 @@ public final class PeerDriver implements AutoCloseable {
                 }
             }
         }
+        if (--ticksToMergeCheck <= 0) {
+            ticksToMergeCheck = config.mergeCheckTicks();
+            checkMerges();
+        }
+    }
+
+    // ---- merge (TiKV's on_check_merge / schedule_merge / rollback_merge) ---------------------------
+
+    /**
+     * Moves every merge this store's source peers prepared one step on. Each replica of the source
+     * tries, since only the one beside the target's leader can hand it the CommitMerge: the stores
+     * that hold a quorum of the source also hold one of the target (PD places them alike).
+     */
+    private void checkMerges() {
+        for (RegionPeer source : List.copyOf(peers.values())) {
+            if (source.isLive() && source.merging() != null) {
+                try {
+                    checkMerge(source);
+                } catch (RuntimeException e) {
+                    LOG.warn("region {}: merge check failed: {}", source.regionId(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
+     * If this store's target peer leads at the epoch the merge expects, it proposes the
+     * CommitMerge. If the target moved past that epoch, it can never apply this merge (it checks
+     * the epoch at apply, and its log is the same everywhere; had it applied the merge here, the
+     * source would be gone), so the source's leader rolls the merge back.
+     */
+    private void checkMerge(RegionPeer source) {
+        MergeState merge = source.merging();
+        RegionPeer target = peers.get(merge.getTarget().getId());
+        if (target == null || !target.isLive() || !target.initialized()) {
+            return; // PD placed a target peer on this store; it has not arrived yet
+        }
+        Metapb.RegionEpoch expected = merge.getTarget().getRegionEpoch();
+        Metapb.RegionEpoch local = target.region().getRegionEpoch();
+        if (local.getVersion() > expected.getVersion() || local.getConfVer() > expected.getConfVer()) {
+            if (source.status().role() == StateRole.LEADER) {
+                LOG.info("region {}: target region {} moved on to epoch {}/{}; rolling the merge back", source.regionId(),
+                        target.regionId(), local.getVersion(), local.getConfVer());
+                proposeLocally(source, AdminRequest.newBuilder().setCmdType(AdminCmdType.RollbackMerge)
+                        .setRollbackMerge(RollbackMergeRequest.newBuilder().setCommit(merge.getCommit())).build(),
+                        source.region().getRegionEpoch());
+            }
+            return;
+        }
+        if (!local.equals(expected) || target.status().role() != StateRole.LEADER) {
+            return;
+        }
+        proposeLocally(target, AdminRequest.newBuilder().setCmdType(AdminCmdType.CommitMerge)
+                .setCommitMerge(source.commitMergeRequest()).build(), expected);
+    }
+
+    private void proposeLocally(RegionPeer peer, AdminRequest admin, Metapb.RegionEpoch epoch) {
+        RaftCmdRequest cmd = RaftCmdRequest.newBuilder()
+                .setHeader(RaftRequestHeader.newBuilder().setRegionId(peer.regionId()).setPeer(peer.self())
+                        .setRegionEpoch(epoch))
+                .setAdminRequest(admin)
+                .build();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (peer.propose(cmd, done)) {
+            proposals.incrementAndGet();
+        }
+        done.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                LOG.info("region {}: {} failed: {}", peer.regionId(), admin.getCmdType(), failure.getMessage());
+            }
+        });
+    }
+
+    /** Called while {@code target} applies a CommitMerge; see {@link Applier.MergeSourceCatchUp}. */
+    private Metapb.Region catchUpMergeSource(RegionPeer target, CommitMergeRequest request) {
+        long sourceId = request.getSource().getId();
+        RegionPeer source = peers.get(sourceId);
+        if (source == null) {
+            // A restarted store may replay the target's CommitMerge before it opened the source.
+            Metapb.Region onDisk = PeerBootstrap.regionOnDisk(engine, sourceId);
+            Metapb.Peer self = onDisk == null ? null : RegionMembership.peerOnStore(onDisk, target.self().getStoreId());
+            if (self == null) {
+                throw new IllegalStateException("region " + target.regionId() + ": merge source region " + sourceId
+                        + " has no live peer on this store");
+            }
+            source = RegionPeer.open(context, onDisk, self);
+            peers.put(sourceId, source);
+        }
+        return source.catchUpForMerge(target.regionId(), request);
+    }
+
+    /** A CommitMerge took {@code source}'s range: its peer here closes, its state already a tombstone. */
+    private void finishMergedSource(Metapb.Region source) {
+        RegionPeer peer = peers.remove(source.getId());
+        views.remove(source.getId());
+        if (peer != null) {
+            for (List<Metapb.Region> pieces : peer.takeSplits()) {
+                openSplitPieces(peer, pieces);
+            }
+            peer.close(new PeerException.RegionNotFound(source.getId()));
+        }
+        listener.removed(source.getId());
+        LOG.info("region {}: merged away; its peer here is closed", source.getId());
     }
 
     private void handle(PeerTask task) {
@@ -438,6 +548,13 @@ public final class PeerDriver implements AutoCloseable {
             }
             peers.remove(regionId).close(new PeerException.Closed(regionId, "the failed peer"));
         }
+        if (PeerBootstrap.isTombstone(engine, regionId)) {
+            // Merged away or removed while the caller was not looking (a merge's target may
+            // replay its CommitMerge on restart before this region's turn to open).
+            LOG.info("region {}: a tombstone on this store; not opened", regionId);
+            task.future().complete(null);
+            return;
+        }
         RegionPeer peer = RegionPeer.open(context, task.region(), task.self());
         peers.put(regionId, peer);
         try {
@@ -445,6 +562,7 @@ public final class PeerDriver implements AutoCloseable {
             // serves anything (and before it campaigns: a pending membership change would stop it).
             while (peer.isLive() && peer.hasReady()) {
                 groupCommit.run(List.of(peer));
+                afterRound(peer);
             }
             if (!peer.isLive()) {
                 throw new PeerException.PeerFailed(regionId, peer.failure());
@@ -524,12 +642,22 @@ public final class PeerDriver implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             return true;
         }
+        List<RegionPeer> mergedInto = new ArrayList<>();
         for (RegionPeer other : peers.values()) {
             if (other.regionId() != msg.getRegionId() && other.initialized()
                     && RegionRanges.overlap(other.region(), incoming)) {
+                if (other.merging() != null && other.merging().getTarget().getId() == msg.getRegionId()) {
+                    mergedInto.add(other); // the snapshot is of its target after the merge: it holds this data
+                    continue;
+                }
                 LOG.info("region {}: snapshot overlaps region {} here; dropped", msg.getRegionId(), other.regionId());
                 return true;
             }
+        }
+        for (RegionPeer source : mergedInto) {
+            LOG.info("region {}: snapshot covers region {}, which merged into it; that peer goes", msg.getRegionId(),
+                    source.regionId());
+            destroy(source);
         }
         return false;
     }
@@ -653,16 +781,24 @@ public final class PeerDriver implements AutoCloseable {
         if (!ready.isEmpty()) {
             groupCommit.run(ready);
             for (RegionPeer p : ready) {
-                if (!p.isLive()) {
-                    continue;
-                }
-                for (List<Metapb.Region> pieces : p.takeSplits()) {
-                    openSplitPieces(p, pieces);
-                }
-                if (p.isRemoved()) {
-                    destroy(p);
-                }
+                afterRound(p);
             }
+        }
+    }
+
+    /** What a round of Ready handling left for the driver: peers to open, close or destroy. */
+    private void afterRound(RegionPeer p) {
+        if (!p.isLive()) {
+            return;
+        }
+        for (List<Metapb.Region> pieces : p.takeSplits()) {
+            openSplitPieces(p, pieces);
+        }
+        for (Metapb.Region source : p.takeMergedSources()) {
+            finishMergedSource(source);
+        }
+        if (p.isRemoved()) {
+            destroy(p);
         }
     }
 

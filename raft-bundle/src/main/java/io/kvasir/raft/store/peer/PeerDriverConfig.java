@@ -20,9 +20,14 @@ import io.kvasir.raft.core.RaftConfig;
  * @param entryCacheCapacity   recent entries of each region kept in memory; default 512
  * @param maxPeerDownMillis    a leader reports a peer down to PD once it has not heard from it for
  *                             this long ({@code max-peer-down-duration}); default 10 min
+ * @param mergeMaxLogGap       a leader proposes PrepareMerge only when no peer lacks more than this
+ *                             many of its entries ({@code merge-max-log-gap}); default 10
+ * @param mergeCheckTickMillis how often a region being merged checks on its target
+ *                             ({@code merge-check-tick-interval}); default 2 s
  */
 public record PeerDriverConfig(RaftConfig raft, long tickMillis, long raftEntryMaxSize, long raftLogGcCountLimit,
-        long raftLogGcKeepEntries, int entryCacheCapacity, long maxPeerDownMillis) {
+        long raftLogGcKeepEntries, int entryCacheCapacity, long maxPeerDownMillis, long mergeMaxLogGap,
+        long mergeCheckTickMillis) {
 
     public static final long DEFAULT_TICK_MILLIS = 1000;
     public static final long DEFAULT_RAFT_ENTRY_MAX_SIZE = 8L << 20;
@@ -30,6 +35,8 @@ public record PeerDriverConfig(RaftConfig raft, long tickMillis, long raftEntryM
     public static final long DEFAULT_RAFT_LOG_GC_KEEP_ENTRIES = 16;
     public static final int DEFAULT_ENTRY_CACHE_CAPACITY = 512;
     public static final long DEFAULT_MAX_PEER_DOWN_MILLIS = 10 * 60 * 1000;
+    public static final long DEFAULT_MERGE_MAX_LOG_GAP = 10;
+    public static final long DEFAULT_MERGE_CHECK_TICK_MILLIS = 2000;
 
     public PeerDriverConfig {
         require(raft != null, "raft settings must not be null");
@@ -41,6 +48,22 @@ public record PeerDriverConfig(RaftConfig raft, long tickMillis, long raftEntryM
                         + raftLogGcKeepEntries);
         require(entryCacheCapacity > 0, "entryCacheCapacity must be positive, was " + entryCacheCapacity);
         require(maxPeerDownMillis > 0, "maxPeerDownMillis must be positive, was " + maxPeerDownMillis);
+        require(mergeMaxLogGap > 0, "mergeMaxLogGap must be positive, was " + mergeMaxLogGap);
+        require(mergeCheckTickMillis > 0, "mergeCheckTickMillis must be positive, was " + mergeCheckTickMillis);
+    }
+
+    /**
+     * The largest log gap a PrepareMerge accepts: {@link #mergeMaxLogGap}, but never more than log
+     * GC leaves behind the applied index, so the entries a merge carries are still in the log of
+     * every replica that proposes its CommitMerge.
+     */
+    long effectiveMergeLogGap() {
+        return Math.min(mergeMaxLogGap, Math.max(0, raftLogGcKeepEntries - 1));
+    }
+
+    /** {@link #mergeCheckTickMillis} in ticks, at least one. */
+    long mergeCheckTicks() {
+        return Math.max(1, mergeCheckTickMillis / tickMillis);
     }
 
     /** {@link #maxPeerDownMillis} in ticks, at least one. */
@@ -85,6 +108,8 @@ public record PeerDriverConfig(RaftConfig raft, long tickMillis, long raftEntryM
         private long raftLogGcKeepEntries = DEFAULT_RAFT_LOG_GC_KEEP_ENTRIES;
         private int entryCacheCapacity = DEFAULT_ENTRY_CACHE_CAPACITY;
         private long maxPeerDownMillis = DEFAULT_MAX_PEER_DOWN_MILLIS;
+        private long mergeMaxLogGap = DEFAULT_MERGE_MAX_LOG_GAP;
+        private long mergeCheckTickMillis = DEFAULT_MERGE_CHECK_TICK_MILLIS;
 
         private Builder() {
         }
@@ -124,9 +149,19 @@ public record PeerDriverConfig(RaftConfig raft, long tickMillis, long raftEntryM
             return this;
         }
 
+        public Builder mergeMaxLogGap(long entries) {
+            this.mergeMaxLogGap = entries;
+            return this;
+        }
+
+        public Builder mergeCheckTickMillis(long millis) {
+            this.mergeCheckTickMillis = millis;
+            return this;
+        }
+
         public PeerDriverConfig build() {
             return new PeerDriverConfig(raft, tickMillis, raftEntryMaxSize, raftLogGcCountLimit, raftLogGcKeepEntries,
-                    entryCacheCapacity, maxPeerDownMillis);
+                    entryCacheCapacity, maxPeerDownMillis, mergeMaxLogGap, mergeCheckTickMillis);
         }
     }
 }

@@ -127,6 +127,19 @@ public abstract class PeerException extends RuntimeException {
     }
 
     /**
+     * The region is being merged into another ({@code proposal_in_merging_mode}): it takes no
+     * writes and serves no reads until the merge commits (the region is gone) or rolls back.
+     * Nothing was done; the client retries after re-routing.
+     */
+    public static final class Merging extends PeerException {
+        private static final long serialVersionUID = 1L;
+
+        public Merging(long regionId) {
+            super(regionId, "the region is merging");
+        }
+    }
+
+    /**
      * The proposal was not applied, through no fault of the command: the core dropped it (a
      * leadership transfer, the uncommitted budget) or a new leader overwrote its entry. Retrying
      * is safe.

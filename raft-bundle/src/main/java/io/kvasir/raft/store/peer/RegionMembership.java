@@ -131,6 +131,16 @@ final class RegionMembership {
         peers.add(peer);
     }
 
+    /** The region's peer on store {@code storeId}, or null. */
+    static Metapb.Peer peerOnStore(Metapb.Region region, long storeId) {
+        for (Metapb.Peer p : region.getPeersList()) {
+            if (p.getStoreId() == storeId) {
+                return p;
+            }
+        }
+        return null;
+    }
+
     static boolean isJoint(Metapb.Region region) {
         for (Metapb.Peer p : region.getPeersList()) {
             if (p.getRole() == Metapb.PeerRole.IncomingVoter || p.getRole() == Metapb.PeerRole.DemotingVoter) {

@@ -13,7 +13,9 @@ import io.kvasir.kvproto.Metapb;
 import io.kvasir.kvproto.Pdpb;
 import io.kvasir.kvproto.RaftCmdpb.AdminCmdType;
 import io.kvasir.kvproto.RaftCmdpb.AdminRequest;
+import io.kvasir.kvproto.RaftCmdpb.CommitMergeRequest;
 import io.kvasir.kvproto.RaftCmdpb.RaftCmdRequest;
+import io.kvasir.kvproto.RaftServerpb.MergeState;
 import io.kvasir.kvproto.RaftServerpb.RaftApplyState;
 import io.kvasir.kvproto.RaftServerpb.RaftMessage;
 import io.kvasir.kvproto.RaftServerpb.PeerState;
@@ -28,6 +30,7 @@ import io.kvasir.raft.core.RawNode;
 import io.kvasir.raft.core.Ready;
 import io.kvasir.raft.core.SoftState;
 import io.kvasir.raft.core.StateRole;
+import io.kvasir.raft.core.StorageException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -118,6 +121,14 @@ final class RegionPeer {
     private final List<List<Metapb.Region>> splitPieces = new ArrayList<>();
     /** Set once an applied change removed this peer from its region: the driver destroys it. */
     private boolean removed;
+    /** Source regions applied CommitMerges took in, for the driver to close. */
+    private final List<Metapb.Region> mergedSources = new ArrayList<>();
+    /**
+     * A PrepareMerge of this leader is on its way: no lease reads until it fails or applies. Once
+     * it commits, the target may take writes for this range that this peer will never see, and a
+     * lease read cannot tell when that happens (TiKV suspects the lease the same way).
+     */
+    private boolean mergeProposed;
     private PeerView published;
     /** Lagging and silent peers as last worked out ({@link #refreshPeerHealth}); meaningful while leading. */
     private List<Metapb.Peer> pendingPeers = List.of();
@@ -135,7 +146,8 @@ final class RegionPeer {
         this.storage.snapshotSource(() -> snapshots.current(storage.truncatedState().getIndex(), this::snapshotPoint));
         // Restart from the applied index: the core hands out committed entries after it again.
         this.node = new RawNode(config.raftConfigFor(self.getId(), init.applyState().getAppliedIndex()), storage);
-        this.applier = new Applier(engine, init.region(), init.applyState());
+        this.applier = new Applier(engine, init.region(), init.applyState(), init.merging(),
+                request -> ctx.mergeSources().catchUp(this, request));
         this.proposals = new ProposalQueue(regionId);
         this.reads = new ReadQueue(regionId);
         this.appliedTerm = termOrZero(init.applyState().getAppliedIndex());
@@ -196,6 +208,21 @@ final class RegionPeer {
         List<List<Metapb.Region>> taken = new ArrayList<>(splitPieces);
         splitPieces.clear();
         return taken;
+    }
+
+    /** The source regions applied CommitMerges took in since the last call; the driver closes their peers. */
+    List<Metapb.Region> takeMergedSources() {
+        if (mergedSources.isEmpty()) {
+            return List.of();
+        }
+        List<Metapb.Region> taken = new ArrayList<>(mergedSources);
+        mergedSources.clear();
+        return taken;
+    }
+
+    /** The merge this region prepared as a source (it is frozen), or null. */
+    MergeState merging() {
+        return applier.merging();
     }
 
     /** Campaigns now; a region born of a split on its parent's leader does, to be served at once. */
@@ -293,6 +320,10 @@ final class RegionPeer {
             return false;
         }
         try {
+            if (applier.merging() != null && !(cmd.hasAdminRequest()
+                    && cmd.getAdminRequest().getCmdType() == AdminCmdType.RollbackMerge)) {
+                throw new PeerException.Merging(regionId);
+            }
             if (cmd.hasAdminRequest()) {
                 return proposeAdmin(cmd, future, st);
             }
@@ -337,6 +368,23 @@ final class RegionPeer {
             proposals.add(st.term(), data, future);
             return true;
         }
+        switch (admin.getCmdType()) {
+            case PrepareMerge -> {
+                return proposePrepareMerge(cmd, future, st);
+            }
+            case CommitMerge -> {
+                requireFullEpoch(asked, "commit merge");
+                RegionMerges.merged(region(), admin.getCommitMerge().getSource()); // refused here as at apply
+                return proposeNormal(cmd, future, st);
+            }
+            case RollbackMerge -> {
+                requireFullEpoch(asked, "rollback merge");
+                return proposeNormal(cmd, future, st);
+            }
+            default -> {
+                // membership changes, below
+            }
+        }
         if (admin.getCmdType() != AdminCmdType.ChangePeer && admin.getCmdType() != AdminCmdType.ChangePeerV2) {
             throw new PeerException.InvalidCommand(regionId, "admin command " + admin.getCmdType() + " is not supported");
         }
@@ -352,6 +400,134 @@ final class RegionPeer {
         return true;
     }
 
+    private boolean proposeNormal(RaftCmdRequest cmd, CompletableFuture<Void> future, RaftStatus st) {
+        ByteString data = cmd.toByteString();
+        node.propose(data);
+        proposals.add(st.term(), data, future);
+        return true;
+    }
+
+    private void requireFullEpoch(Metapb.RegionEpoch asked, String what) {
+        Metapb.RegionEpoch current = region().getRegionEpoch();
+        if (!asked.equals(current)) {
+            throw new PeerException.EpochNotMatch(regionId, what + " for epoch " + asked.getVersion() + "/"
+                    + asked.getConfVer() + ", region is at " + current.getVersion() + "/" + current.getConfVer(), region());
+        }
+    }
+
+    /**
+     * PrepareMerge (TiKV {@code pre_propose_prepare_merge}): proposed only when every peer holds
+     * the log up to {@code min_index - 1} and lacks at most the configured gap after it, because
+     * the CommitMerge carries the entries from {@code min_index} on to whichever replica of the
+     * source lags; and only when none of those entries is an admin command, which the carried
+     * entries could not replay safely. {@code min_index} is filled in here, whatever the request said.
+     */
+    private boolean proposePrepareMerge(RaftCmdRequest cmd, CompletableFuture<Void> future, RaftStatus st) {
+        requireFullEpoch(cmd.getHeader().getRegionEpoch(), "prepare merge");
+        Metapb.Region target = cmd.getAdminRequest().getPrepareMerge().getTarget();
+        RegionMerges.check(region(), target);
+        long last = storage.lastIndex();
+        Map<Long, Long> matches = node.matchIndexes();
+        long minMatched = last;
+        for (Metapb.Peer p : region().getPeersList()) {
+            if (p.getId() != self.getId()) {
+                minMatched = Math.min(minMatched, matches.getOrDefault(p.getId(), 0L));
+            }
+        }
+        long gap = last - minMatched;
+        if (minMatched < storage.firstIndex() - 1 || gap > config.effectiveMergeLogGap()) {
+            throw new PeerException.InvalidCommand(regionId, "cannot merge: a peer lacks " + gap
+                    + " entries of the log (at most " + config.effectiveMergeLogGap() + " allowed)");
+        }
+        for (Entry e : storage.entries(minMatched + 1, last + 1, Long.MAX_VALUE)) {
+            if (ConfChanges.isConfChange(e) || isAdminEntry(e)) {
+                throw new PeerException.InvalidCommand(regionId, "cannot merge: entry " + e.getIndex()
+                        + " not yet on every peer is an admin command");
+            }
+        }
+        RaftCmdRequest filled = cmd.toBuilder().setAdminRequest(cmd.getAdminRequest().toBuilder()
+                .setPrepareMerge(cmd.getAdminRequest().getPrepareMerge().toBuilder().setMinIndex(minMatched + 1)))
+                .build();
+        boolean proposed = proposeNormal(filled, future, st);
+        mergeProposed = true;
+        publish();
+        future.whenComplete((ok, failure) -> {
+            // On the driver thread: the future completes from apply or from the proposal queue.
+            if (failure != null && applier.merging() == null) {
+                mergeProposed = false;
+                publish();
+            }
+        });
+        LOG.info("region {}: proposed to merge into region {} (min index {})", regionId, target.getId(), minMatched + 1);
+        return proposed;
+    }
+
+    private static boolean isAdminEntry(Entry e) {
+        if (e.getData().isEmpty()) {
+            return false;
+        }
+        try {
+            RaftCmdRequest cmd = RaftCmdRequest.parseFrom(e.getData());
+            return cmd.hasAdminRequest() && cmd.getAdminRequest().getCmdType() != AdminCmdType.TransferLeader;
+        } catch (com.google.protobuf.InvalidProtocolBufferException ex) {
+            return false; // applied as a refused command; replaying it refuses it again
+        }
+    }
+
+    /**
+     * The CommitMerge that hands this (prepared) source region to its target: the source as it
+     * is now, the merge's commit index, and the entries from the merge's {@code min_index} to its
+     * commit, for target-side stores whose source peer lags. Fails when this peer's log no longer
+     * holds them; another replica of the source proposes it then.
+     */
+    CommitMergeRequest commitMergeRequest() {
+        MergeState m = applier.merging();
+        if (m == null) {
+            throw new IllegalStateException("region " + regionId + " is not merging");
+        }
+        return CommitMergeRequest.newBuilder().setSource(region()).setCommit(m.getCommit())
+                .addAllEntries(storage.entries(m.getMinIndex(), m.getCommit() + 1, Long.MAX_VALUE)).build();
+    }
+
+    /**
+     * Applies this source peer's log up to the merge's commit index, from its own log and then
+     * from the entries the CommitMerge carries (TiKV's {@code CatchUpLogs}); returns the region as
+     * PrepareMerge left it. Called, on the driver thread, while the target applies the CommitMerge.
+     *
+     * @throws IllegalStateException when this peer cannot reach the commit point or did not
+     *                               prepare this merge: the target must not take the range then
+     */
+    Metapb.Region catchUpForMerge(long targetId, CommitMergeRequest request) {
+        if (!isLive() || !initialized()) {
+            throw new IllegalStateException("region " + regionId + ": the merge source peer here is "
+                    + (isLive() ? "uninitialized" : lifecycle.toString().toLowerCase(java.util.Locale.ROOT)));
+        }
+        long commit = request.getCommit();
+        long applied = applier.appliedIndex();
+        if (applied < commit) {
+            List<Entry> entries = new ArrayList<>();
+            long carriedFrom = request.getEntriesCount() == 0 ? commit + 1 : request.getEntries(0).getIndex();
+            if (applied + 1 < carriedFrom) {
+                entries.addAll(storage.entries(applied + 1, carriedFrom, Long.MAX_VALUE));
+            }
+            for (Entry e : request.getEntriesList()) {
+                if (e.getIndex() > applied && e.getIndex() <= commit) {
+                    entries.add(e);
+                }
+            }
+            LOG.info("region {}: catching up from index {} to {} for the merge into region {}", regionId, applied,
+                    commit, targetId);
+            applyEntries(entries);
+        }
+        MergeState m = applier.merging();
+        if (m == null || m.getCommit() != commit || m.getTarget().getId() != targetId) {
+            throw new IllegalStateException("region " + regionId + " did not prepare the merge into region " + targetId
+                    + " at index " + commit + (m == null ? "" : "; it prepared one into " + m.getTarget().getId()
+                    + " at " + m.getCommit()));
+        }
+        return region();
+    }
+
     /**
      * Asks for a linearizable read point; {@code future} completes once this peer applied
      * everything committed before the read arrived, or fails with NotLeader.
@@ -360,6 +536,10 @@ final class RegionPeer {
         RaftStatus st = status();
         if (lifecycle != PeerLifecycle.LIVE || st.role() != StateRole.LEADER) {
             future.completeExceptionally(new PeerException.NotLeader(regionId, st.leaderId()));
+            return;
+        }
+        if (mergeProposed || applier.merging() != null) {
+            future.completeExceptionally(new PeerException.Merging(regionId));
             return;
         }
         node.readIndex(reads.add(future));
@@ -442,11 +622,25 @@ final class RegionPeer {
      */
     void apply(ReadyWork work) {
         List<Entry> committed = work.ready.committedEntries();
+        // A merge may have applied some of them already, catching this source peer up.
+        int skip = 0;
+        while (skip < committed.size() && committed.get(skip).getIndex() <= applier.appliedIndex()) {
+            skip++;
+        }
+        committed = committed.subList(skip, committed.size());
         if (committed.isEmpty()) {
-            reads.applied(applier.appliedIndex());
+            readsApplied();
             return;
         }
         ctx.beforeApply().accept(regionId);
+        applyEntries(committed);
+    }
+
+    /** Applies {@code committed}, the entries right after the applied index, in one batch; see {@link #apply}. */
+    private void applyEntries(List<Entry> committed) {
+        if (committed.isEmpty()) {
+            return;
+        }
         List<Applier.Outcome> outcomes;
         RaftApplyState next;
         RaftTruncatedState truncated = storage.truncatedState();
@@ -454,7 +648,12 @@ final class RegionPeer {
         try (WriteBatch batch = engine.newWriteBatch()) {
             outcomes = applier.stage(batch, committed);
             long compactTo = LogGc.compactIndex(storage.firstIndex(), applied, () -> replicatedIndex(applied), config);
-            if (compactTo > 0) {
+            MergeState merge = applier.stagedMerging();
+            if (merge != null) {
+                // The CommitMerge carries the entries from min_index on: they stay.
+                compactTo = Math.min(compactTo, merge.getMinIndex() - 1);
+            }
+            if (compactTo > storage.firstIndex() - 1) {
                 truncated = storage.stageCompaction(batch, compactTo);
             }
             next = applier.stageState(batch, truncated);
@@ -466,6 +665,7 @@ final class RegionPeer {
             throw e;
         }
         Metapb.Region before = applier.region();
+        MergeState mergeBefore = applier.merging();
         applier.applied(next);
         if (truncated != storage.truncatedState()) {
             storage.compacted(truncated);
@@ -479,6 +679,9 @@ final class RegionPeer {
             if (o.split() != null) {
                 splitPieces.add(o.split());
             }
+            if (o.mergedSource() != null) {
+                mergedSources.add(o.mergedSource());
+            }
             CompletableFuture<Void> f = proposals.take(o.index(), o.term());
             if (f == null) {
                 continue;
@@ -489,9 +692,27 @@ final class RegionPeer {
                 f.completeExceptionally(o.error());
             }
         }
-        reads.applied(applier.appliedIndex());
+        if (mergeBefore != applier.merging()) {
+            mergeProposed = false; // the merge applied, or rolled back: its state says what comes next
+        }
+        readsApplied();
         if (before != applier.region()) {
             publish();
+        }
+    }
+
+    /**
+     * Answers the reads whose point is applied. While merging, only those whose point comes
+     * before PrepareMerge: a read at or after it could miss writes the target takes once the merge
+     * commits, so it fails and the client re-routes.
+     */
+    private void readsApplied() {
+        MergeState merge = applier.merging();
+        if (merge == null) {
+            reads.applied(applier.appliedIndex());
+        } else {
+            reads.applied(Math.min(applier.appliedIndex(), merge.getCommit() - 1));
+            reads.failAll(new PeerException.Merging(regionId));
         }
     }
 
@@ -553,7 +774,7 @@ final class RegionPeer {
         RaftStatus st = status();
         boolean leader = st.role() == StateRole.LEADER;
         long deadline = Long.MIN_VALUE;
-        if (leader && appliedTerm == st.term()) {
+        if (leader && appliedTerm == st.term() && !mergeProposed && applier.merging() == null) {
             deadline = ConfStates.isSoleVoter(region(), self.getId()) ? Long.MAX_VALUE
                     : wallLease.deadline(node.lease(), true);
         }
@@ -610,6 +831,11 @@ final class RegionPeer {
     }
 
     private SnapshotBuilder.Point snapshotPoint() {
+        if (applier.merging() != null) {
+            // A snapshot says nothing of the merge: a follower installing one would take writes
+            // again if it led. The log, which is kept from min_index on, serves a lagging peer.
+            throw new StorageException.SnapshotTemporarilyUnavailable();
+        }
         long applied = applier.appliedIndex();
         return new SnapshotBuilder.Point(region(), applied, storage.term(applied));
     }
