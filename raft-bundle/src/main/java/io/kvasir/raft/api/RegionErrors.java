@@ -27,6 +27,16 @@ public final class RegionErrors {
                 .setProposalInMergingMode(Errorpb.ProposalInMergingMode.newBuilder().setRegionId(regionId)));
     }
 
+    /**
+     * A stale read reached a replica that cannot prove its data is complete up to the read's
+     * timestamp (it keeps no safe timestamp): the client reads from the leader instead.
+     */
+    public static RegionException dataIsNotReady(long regionId, long peerId) {
+        return of(Errorpb.Error.newBuilder()
+                .setMessage("region " + regionId + ": peer " + peerId + " serves no stale reads")
+                .setDataIsNotReady(Errorpb.DataIsNotReady.newBuilder().setRegionId(regionId).setPeerId(peerId)));
+    }
+
     public static RegionException storeNotMatch(long requestStoreId, long actualStoreId) {
         return of(Errorpb.Error.newBuilder()
                 .setMessage("store not match: request store " + requestStoreId + ", this is store " + actualStoreId)

@@ -72,7 +72,16 @@ final class LocalRegionStore implements RegionStore {
             throw RegionErrors.peerMismatch(regionId, context.getPeer().getId(), self.getId());
         }
         if (!view.isLeader()) {
-            throw RegionErrors.notLeader(regionId, RegionPeers.byId(region, view.leaderPeerId()));
+            // A follower serves a read only when the client asked for one (replica_read), and
+            // then through ReadIndex, so it is as fresh as the leader's; everything else, writes
+            // included, learns where the leader is. Stale reads need a safe timestamp this store
+            // does not keep: refused, so the client reads from the leader.
+            if (context.getStaleRead()) {
+                throw RegionErrors.dataIsNotReady(regionId, self.getId());
+            }
+            if (!context.getReplicaRead()) {
+                throw RegionErrors.notLeader(regionId, RegionPeers.byId(region, view.leaderPeerId()));
+            }
         }
         Metapb.RegionEpoch asked = context.getRegionEpoch();
         Metapb.RegionEpoch current = region.getRegionEpoch();
@@ -86,7 +95,8 @@ final class LocalRegionStore implements RegionStore {
      * A leader within its lease reads the engine at once, on the caller's thread (TiKV's local
      * reader): no other leader can have acknowledged a write since the lease began, and this one
      * applied all of its own. Otherwise the read goes through ReadIndex, which confirms leadership
-     * with a quorum and waits until the read point is applied.
+     * with a quorum and waits until the read point is applied; on a follower (a replica read),
+     * the follower asks its leader for the read point and waits until it applied that far.
      */
     @Override
     public CompletableFuture<Snapshot> snapshot(RegionRoute route) {

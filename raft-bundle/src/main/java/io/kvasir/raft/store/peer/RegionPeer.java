@@ -530,11 +530,14 @@ final class RegionPeer {
 
     /**
      * Asks for a linearizable read point; {@code future} completes once this peer applied
-     * everything committed before the read arrived, or fails with NotLeader.
+     * everything committed before the read arrived, or fails with NotLeader. A follower forwards
+     * the request to its leader (a replica read); it fails when no leader is known, or when the
+     * leader changes before answering.
      */
     void readIndex(CompletableFuture<Void> future) {
         RaftStatus st = status();
-        if (lifecycle != PeerLifecycle.LIVE || st.role() != StateRole.LEADER) {
+        if (lifecycle != PeerLifecycle.LIVE || !initialized()
+                || (st.role() != StateRole.LEADER && (st.role() != StateRole.FOLLOWER || st.leaderId() == 0))) {
             future.completeExceptionally(new PeerException.NotLeader(regionId, st.leaderId()));
             return;
         }
