@@ -22,7 +22,13 @@ record Operator(String name, Kind kind, Step step, long createdMillis, Metapb.Re
         /** From the replica checker: restores the region's replicas; never preempted. */
         REPLICA("replica"),
         /** From the leader balancer: optional, rate-limited, preempted by any replica operator. */
-        LEADER_BALANCE("leader");
+        LEADER_BALANCE("leader"),
+        /**
+         * From the merge checker: one on the source and a passive one on the target, ending
+         * together ({@link MergeProgress}); never preempted, since a change to either region
+         * makes the store roll the merge back.
+         */
+        MERGE("merge");
 
         private final String wireName;
 

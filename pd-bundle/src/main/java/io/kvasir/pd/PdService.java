@@ -6,6 +6,7 @@ import io.grpc.stub.StreamObserver;
 import io.kvasir.kvproto.Metapb;
 import io.kvasir.kvproto.PDGrpc;
 import io.kvasir.kvproto.Pdpb;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -218,10 +219,16 @@ final class PdService extends PDGrpc.PDImplBase {
                 h -> Pdpb.AskBatchSplitResponse.newBuilder().setHeader(h).build(), () -> {
                     state.requireBootstrapped();
                     Pdpb.AskBatchSplitResponse.Builder response = Pdpb.AskBatchSplitResponse.newBuilder().setHeader(ok());
+                    List<Long> splitting = new ArrayList<>();
+                    splitting.add(request.getRegion().getId());
                     for (SplitIds.Split split : SplitIds.allocate(state, request)) {
                         response.addIds(Pdpb.SplitID.newBuilder().setNewRegionId(split.regionId())
                                 .addAllNewPeerIds(split.peerIds()));
+                        splitting.add(split.regionId());
                     }
+                    // As PD's HandleAskBatchSplit: neither the region nor its new parts merge
+                    // within schedule.split-merge-interval.
+                    state.operators().recordSplit(splitting);
                     return response.build();
                 });
     }
@@ -232,6 +239,11 @@ final class PdService extends PDGrpc.PDImplBase {
                 h -> Pdpb.ReportBatchSplitResponse.newBuilder().setHeader(h).build(), () -> {
                     state.requireBootstrapped();
                     state.regions().reportSplit(request.getRegionsList());
+                    List<Long> split = new ArrayList<>();
+                    for (Metapb.Region r : request.getRegionsList()) {
+                        split.add(r.getId());
+                    }
+                    state.operators().recordSplit(split);
                     return Pdpb.ReportBatchSplitResponse.newBuilder().setHeader(ok()).build();
                 });
     }

@@ -3,6 +3,7 @@ package io.kvasir.pd;
 import io.grpc.stub.StreamObserver;
 import io.kvasir.kvproto.Metapb;
 import io.kvasir.kvproto.Pdpb;
+import java.util.List;
 
 /**
  * One RegionHeartbeat stream from a store: each request reports one region its leader holds.
@@ -11,7 +12,8 @@ import io.kvasir.kvproto.Pdpb;
  * stream stays open (PD's {@code hbStreams.SendErr}). A step is addressed as PD addresses it: the
  * region id, the epoch of the heartbeat it answers (the store ignores a step for any other epoch,
  * which is what makes resending a step safe) and the leader that sent it as {@code target_peer}.
- * A stale heartbeat is dropped silently and never scheduled on. Before bootstrap the PD
+ * A stale heartbeat is dropped silently and never scheduled on (so a source heartbeating after its
+ * merge committed, which the merged target's newer version makes stale, starts nothing). Before bootstrap the PD
  * answers NOT_BOOTSTRAPPED and ends the stream, as PD does; a cluster id mismatch ends it with
  * FAILED_PRECONDITION.
  *
@@ -44,9 +46,15 @@ final class RegionHeartbeatStream implements StreamObserver<Pdpb.RegionHeartbeat
             if (leader.getId() != 0 && state.stores().get(leader.getStoreId()) == null) {
                 throw PdException.unknown("invalid store ID %d, not found", leader.getStoreId());
             }
-            RegionTree.Update update = state.regions().heartbeat(request.getRegion(), leader);
+            RegionShape shape = RegionShape.of(request);
+            RegionTree.Update update = state.regions().heartbeat(shape);
             if (update.outcome() != RegionTree.Outcome.STALE) {
-                Step step = state.operators().dispatch(RegionShape.of(request));
+                if (update.revealsSplit(shape.region())) {
+                    // Normally recorded at AskBatchSplit already; this catches splits PD learns of
+                    // only now (a lost report, a PD restart in between).
+                    state.operators().recordSplit(List.of(shape.id()));
+                }
+                Step step = state.operators().dispatch(shape);
                 if (step != null) {
                     out.onNext(operatorResponse(step, request));
                 }

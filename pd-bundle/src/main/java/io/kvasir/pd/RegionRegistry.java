@@ -57,11 +57,14 @@ final class RegionRegistry {
     }
 
     /**
-     * A leader's heartbeat: applies {@code region} with {@code leader} unless stale.
+     * A leader's heartbeat: applies its region with its leader unless stale, and keeps the
+     * heartbeat in the tree as the region's last report (sizes, pending and down peers).
      *
      * @throws PdException (header error) when the region is malformed
      */
-    RegionTree.Update heartbeat(Metapb.Region region, Metapb.Peer leader) {
+    RegionTree.Update heartbeat(RegionShape heartbeat) {
+        Metapb.Region region = heartbeat.region();
+        Metapb.Peer leader = heartbeat.leader();
         validate(region);
         if (leader.getId() == 0) {
             throw PdException.unknown("invalid request leader, region %d reported no leader", region.getId());
@@ -74,7 +77,7 @@ final class RegionRegistry {
                 listed = p;
             }
         }
-        return apply(Pdpb.Region.newBuilder().setRegion(region).setLeader(listed).build());
+        return apply(Pdpb.Region.newBuilder().setRegion(region).setLeader(listed).build(), heartbeat);
     }
 
     /**
@@ -102,7 +105,7 @@ final class RegionRegistry {
             withLeaders.add(Pdpb.Region.newBuilder().setRegion(region).setLeader(guessLeader(region)).build());
         }
         for (Pdpb.Region region : withLeaders) {
-            apply(region);
+            apply(region, null);
         }
     }
 
@@ -124,9 +127,9 @@ final class RegionRegistry {
         return Metapb.Peer.getDefaultInstance();
     }
 
-    private RegionTree.Update apply(Pdpb.Region region) {
+    private RegionTree.Update apply(Pdpb.Region region, RegionShape heartbeat) {
         synchronized (writeLock) {
-            RegionTree.Update update = tree.update(region);
+            RegionTree.Update update = tree.update(region, heartbeat);
             if (update.changed()) {
                 try (MetaStore.Batch batch = store.batch()) {
                     for (Pdpb.Region removed : update.removed()) {

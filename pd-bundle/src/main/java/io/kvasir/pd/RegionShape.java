@@ -8,12 +8,16 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A region as its leader just reported it: peers with their roles, the leader, and which peers
- * the leader counts as pending (still catching up: a new learner without the log up to its
- * addition, or a peer waiting for a snapshot) or down (not heard from for a while). Everything the
- * scheduler decides is decided from this, so that a decision depends only on what the store said.
+ * A region as its leader just reported it: peers with their roles, the leader, which peers the
+ * leader counts as pending (still catching up: a new learner without the log up to its addition,
+ * or a peer waiting for a snapshot) or down (not heard from for a while), and the region's
+ * approximate size in bytes and keys. Everything the scheduler decides is decided from this, so
+ * that a decision depends only on what the store said.
  */
-record RegionShape(Metapb.Region region, Metapb.Peer leader, Set<Long> pending, Set<Long> down) {
+record RegionShape(Metapb.Region region, Metapb.Peer leader, Set<Long> pending, Set<Long> down,
+        long approximateSize, long approximateKeys) {
+
+    private static final long MIB = 1L << 20;
 
     RegionShape {
         pending = Set.copyOf(pending);
@@ -29,7 +33,22 @@ record RegionShape(Metapb.Region region, Metapb.Peer leader, Set<Long> pending, 
         for (Pdpb.PeerStats s : request.getDownPeersList()) {
             down.add(s.getPeer().getId());
         }
-        return new RegionShape(request.getRegion(), request.getLeader(), pending, down);
+        return new RegionShape(request.getRegion(), request.getLeader(), pending, down,
+                unsigned(request.getApproximateSize()), unsigned(request.getApproximateKeys()));
+    }
+
+    /** A uint64 from the wire as a non-negative long; beyond 2^63 it is only "very large". */
+    private static long unsigned(long value) {
+        return value < 0 ? Long.MAX_VALUE : value;
+    }
+
+    /**
+     * The size in whole MiB, as PD counts it: rounded down, but at least 1 (PD's
+     * {@code EmptyRegionApproximateSize}), so that {@code schedule.max-merge-region-size = 0}
+     * merges nothing.
+     */
+    long sizeMib() {
+        return Math.max(1, approximateSize / MIB);
     }
 
     long id() {

@@ -29,6 +29,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * there, kept up to date on every change so that the scheduler reads them in O(1) per heartbeat
  * instead of scanning every region (PD's {@code RegionsInfo} keeps the same counts).
  *
+ * <p>And it keeps each region's last heartbeat ({@link RegionShape}: pending and down peers,
+ * approximate size and keys), in memory only, so that the merge checker can judge a region's
+ * neighbours, which are not the region heartbeating now. A report is dropped with its region, and
+ * whenever the region changes by anything but a heartbeat (a split report, loading), so a report
+ * always describes the region exactly as the tree holds it. A region without a report (not
+ * heartbeated since this PD opened) has unknown size, as in PD.
+ *
  * <p>Keys compare as unsigned bytes; an empty end key means +infinity. Thread-safe.
  */
 final class RegionTree {
@@ -39,6 +46,8 @@ final class RegionTree {
     // Invariant: equal to what a scan of byId would count; an entry is dropped when it reaches zero.
     private final Map<Long, Integer> regionsPerStore = new HashMap<>();
     private final Map<Long, Integer> leadersPerStore = new HashMap<>();
+    // Invariant: every key is in byId, and reported.get(id).region() equals byId.get(id).getRegion().
+    private final Map<Long, RegionShape> reported = new HashMap<>();
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
 
     /** What {@link #update} did. */
@@ -46,6 +55,31 @@ final class RegionTree {
         boolean changed() {
             return outcome == Outcome.APPLIED;
         }
+
+        /**
+         * Whether applying {@code applied} shows that it was just split off or split: it is new to
+         * the tree (a region id appears only by a split, or by a bootstrap), or its version grew
+         * while its range shrank (a merge grows the range; a merge rolled back keeps it).
+         */
+        boolean revealsSplit(Metapb.Region applied) {
+            if (outcome != Outcome.APPLIED) {
+                return false;
+            }
+            if (known == null) {
+                return true;
+            }
+            Metapb.Region before = known.getRegion();
+            return applied.getRegionEpoch().getVersion() > before.getRegionEpoch().getVersion()
+                    && covers(before, applied) && !covers(applied, before);
+        }
+    }
+
+    /** Whether {@code outer}'s key range holds all of {@code inner}'s. */
+    static boolean covers(Metapb.Region outer, Metapb.Region inner) {
+        boolean startOk = KEY_ORDER.compare(outer.getStartKey(), inner.getStartKey()) <= 0;
+        boolean endOk = outer.getEndKey().isEmpty()
+                || !inner.getEndKey().isEmpty() && KEY_ORDER.compare(outer.getEndKey(), inner.getEndKey()) >= 0;
+        return startOk && endOk;
     }
 
     enum Outcome {
@@ -59,7 +93,20 @@ final class RegionTree {
 
     /** Applies {@code region} unless it is stale; see the class comment. */
     Update update(Pdpb.Region region) {
+        return update(region, null);
+    }
+
+    /**
+     * Applies {@code region} unless it is stale and, if it is not, keeps {@code heartbeat} (null:
+     * none) as its last report.
+     *
+     * @throws IllegalArgumentException when {@code heartbeat} describes another region
+     */
+    Update update(Pdpb.Region region, RegionShape heartbeat) {
         Metapb.Region meta = region.getRegion();
+        if (heartbeat != null && !heartbeat.region().equals(meta)) {
+            throw new IllegalArgumentException("region " + meta.getId() + ": the heartbeat describes another region");
+        }
         lock.writeLock().lock();
         try {
             Pdpb.Region old = byId.get(meta.getId());
@@ -73,6 +120,9 @@ final class RegionTree {
                 }
             }
             if (region.equals(old)) {
+                if (heartbeat != null) {
+                    reported.put(meta.getId(), heartbeat);
+                }
                 return new Update(Outcome.UNCHANGED, List.of(), old);
             }
             if (old != null) {
@@ -83,6 +133,9 @@ final class RegionTree {
             }
             byStart.put(meta.getStartKey(), region);
             byId.put(meta.getId(), region);
+            if (heartbeat != null) {
+                reported.put(meta.getId(), heartbeat);
+            }
             count(region, 1);
             return new Update(Outcome.APPLIED, List.copyOf(overlaps), old);
         } finally {
@@ -98,6 +151,7 @@ final class RegionTree {
     private void removeLocked(Pdpb.Region region) {
         Metapb.Region meta = region.getRegion();
         byId.remove(meta.getId());
+        reported.remove(meta.getId());
         count(region, -1);
         Pdpb.Region atStart = byStart.get(meta.getStartKey());
         if (atStart != null && atStart.getRegion().getId() == meta.getId()) {
@@ -175,6 +229,43 @@ final class RegionTree {
     private Pdpb.Region byKeyLocked(ByteString key) {
         Map.Entry<ByteString, Pdpb.Region> floor = byStart.floorEntry(key);
         return floor != null && endsAfter(floor.getValue(), key) ? floor.getValue() : null;
+    }
+
+    /**
+     * The last heartbeat of region {@code id}, describing the region exactly as the tree holds it,
+     * or null when it has not heartbeated since this PD opened or changed since.
+     */
+    RegionShape reported(long id) {
+        lock.readLock().lock();
+        try {
+            return reported.get(id);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** The region ending exactly at {@code key} (its end key equals it), or null; none ends at "". */
+    Pdpb.Region endingAt(ByteString key) {
+        lock.readLock().lock();
+        try {
+            Map.Entry<ByteString, Pdpb.Region> lower = byStart.lowerEntry(key);
+            return lower != null && lower.getValue().getRegion().getEndKey().equals(key) ? lower.getValue() : null;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** The region starting exactly at {@code key}, or null; "" is no start here (it is the open end). */
+    Pdpb.Region startingAt(ByteString key) {
+        if (key.isEmpty()) {
+            return null;
+        }
+        lock.readLock().lock();
+        try {
+            return byStart.get(key);
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     /** The region with id {@code id}, or null. */

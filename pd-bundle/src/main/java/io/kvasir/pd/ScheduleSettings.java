@@ -27,10 +27,11 @@ import java.util.Set;
  * @param leaderTransferRateLimit     {@code schedule.leader-transfer-rate-limit}: most balancing
  *                                    transfers started per second, cluster-wide
  * @param locationLabels              {@code replication.location-labels}: label keys, outermost first
+ * @param merge                       the region merge knobs ({@code schedule.*merge*})
  */
 record ScheduleSettings(Duration operatorTimeout, Duration storeDisconnectTime, int replicaScheduleLimit,
         boolean leaderBalance, int leaderBalanceTolerance, Duration regionLeaderTransferInterval,
-        int leaderTransferRateLimit, List<String> locationLabels) {
+        int leaderTransferRateLimit, List<String> locationLabels, MergeSettings merge) {
 
     static final String OPERATOR_TIMEOUT = "schedule.operator-timeout";
     static final String STORE_DISCONNECT_TIME = "schedule.store-disconnect-time";
@@ -43,36 +44,42 @@ record ScheduleSettings(Duration operatorTimeout, Duration storeDisconnectTime, 
 
     /** The defaults of reference.conf, for tests. */
     static final ScheduleSettings DEFAULTS = new ScheduleSettings(Duration.ofMinutes(10), Duration.ofSeconds(20), 64,
-            true, 1, Duration.ofMinutes(1), 4, List.of());
+            true, 1, Duration.ofMinutes(1), 4, List.of(), MergeSettings.DEFAULTS);
 
     ScheduleSettings {
         locationLabels = List.copyOf(locationLabels);
         if (operatorTimeout.toMillis() < 1 || storeDisconnectTime.toMillis() < 1 || replicaScheduleLimit < 0
-                || leaderBalanceTolerance < 0 || regionLeaderTransferInterval.isNegative() || leaderTransferRateLimit < 1) {
+                || leaderBalanceTolerance < 0 || regionLeaderTransferInterval.isNegative() || leaderTransferRateLimit < 1
+                || merge == null) {
             throw new IllegalArgumentException("invalid schedule settings: " + operatorTimeout + " " + storeDisconnectTime
                     + " " + replicaScheduleLimit + " " + leaderBalanceTolerance + " " + regionLeaderTransferInterval + " "
-                    + leaderTransferRateLimit);
+                    + leaderTransferRateLimit + " " + merge);
         }
     }
 
     ScheduleSettings withOperatorTimeout(Duration timeout) {
         return new ScheduleSettings(timeout, storeDisconnectTime, replicaScheduleLimit, leaderBalance,
-                leaderBalanceTolerance, regionLeaderTransferInterval, leaderTransferRateLimit, locationLabels);
+                leaderBalanceTolerance, regionLeaderTransferInterval, leaderTransferRateLimit, locationLabels, merge);
     }
 
     ScheduleSettings withReplicaScheduleLimit(int limit) {
         return new ScheduleSettings(operatorTimeout, storeDisconnectTime, limit, leaderBalance,
-                leaderBalanceTolerance, regionLeaderTransferInterval, leaderTransferRateLimit, locationLabels);
+                leaderBalanceTolerance, regionLeaderTransferInterval, leaderTransferRateLimit, locationLabels, merge);
     }
 
     ScheduleSettings withLeaderBalance(boolean enabled, Duration regionInterval, int ratePerSecond) {
         return new ScheduleSettings(operatorTimeout, storeDisconnectTime, replicaScheduleLimit, enabled,
-                leaderBalanceTolerance, regionInterval, ratePerSecond, locationLabels);
+                leaderBalanceTolerance, regionInterval, ratePerSecond, locationLabels, merge);
     }
 
     ScheduleSettings withLocationLabels(List<String> labels) {
         return new ScheduleSettings(operatorTimeout, storeDisconnectTime, replicaScheduleLimit, leaderBalance,
-                leaderBalanceTolerance, regionLeaderTransferInterval, leaderTransferRateLimit, labels);
+                leaderBalanceTolerance, regionLeaderTransferInterval, leaderTransferRateLimit, labels, merge);
+    }
+
+    ScheduleSettings withMerge(MergeSettings newMerge) {
+        return new ScheduleSettings(operatorTimeout, storeDisconnectTime, replicaScheduleLimit, leaderBalance,
+                leaderBalanceTolerance, regionLeaderTransferInterval, leaderTransferRateLimit, locationLabels, newMerge);
     }
 
     /** Reads the knobs from {@code config}, which must already hold this bundle's defaults. */
@@ -95,7 +102,7 @@ record ScheduleSettings(Duration operatorTimeout, Duration storeDisconnectTime, 
                     "must be at least 1 (turn balancing off with " + ENABLE_LEADER_BALANCE + " = false), got " + rate);
         }
         return new ScheduleSettings(timeout, disconnect, replicaLimit, balance, tolerance, interval, rate,
-                locationLabels(config));
+                locationLabels(config), MergeSettings.from(config));
     }
 
     private static Duration duration(Config config, String key, Duration min) {

@@ -14,7 +14,8 @@ import java.util.Locale;
  * left to wait for; they differ only for {@link AddLearner}, whose learner must also catch up. A
  * step that is not applied is sent again on every heartbeat; an applied one is not (the store
  * would refuse a duplicate conf change). A step is <i>obsolete</i> when the region moved so that it
- * can no longer complete as planned; the controller then plans afresh.
+ * can no longer complete as planned; the controller then plans afresh. A {@link Merge} is the
+ * exception: it involves two regions, and the controller judges it with {@link MergeProgress}.
  */
 sealed interface Step {
 
@@ -172,6 +173,51 @@ sealed interface Step {
         public String describe() {
             return "remove " + peer.getRole().name().toLowerCase(Locale.ROOT) + " peer " + peer.getId()
                     + " on store " + peer.getStoreId();
+        }
+    }
+
+    /**
+     * Merges region {@code source} into its neighbour {@code target}: {@code merge} naming the
+     * target, sent to the source's leader, which proposes PrepareMerge (TiKV then finishes the
+     * merge on its own with CommitMerge, or undoes it with RollbackMerge). Both regions, as PD
+     * planned them, are kept: whether the merge is over is judged against the region tree for
+     * both, not from one heartbeat ({@link MergeProgress}).
+     *
+     * <p>The source's operator holds the active step. A heartbeat of the source never shows it
+     * applied (the source disappears when the merge commits), so it is resent on every source
+     * heartbeat, and the store ignores a merge command while its region is merging. The target's
+     * operator holds the {@code passive} twin, which is never sent (it counts as applied, and an
+     * applied step is answered with silence); it is there so that nothing else is started on the
+     * target meanwhile: a conf change or split would change the target's epoch and make the store
+     * roll the merge back.
+     */
+    record Merge(Metapb.Region source, Metapb.Region target, boolean passive) implements Step {
+        @Override
+        public boolean isApplied(RegionShape region) {
+            return passive;
+        }
+
+        @Override
+        public boolean isDone(RegionShape region) {
+            return false;
+        }
+
+        @Override
+        public boolean isObsolete(RegionShape region) {
+            return false;
+        }
+
+        @Override
+        public void addTo(Pdpb.RegionHeartbeatResponse.Builder response) {
+            if (passive) {
+                throw new IllegalStateException("the passive merge step of region " + target.getId() + " is never sent");
+            }
+            response.setMerge(Pdpb.Merge.newBuilder().setTarget(target));
+        }
+
+        @Override
+        public String describe() {
+            return "merge region " + source.getId() + " into region " + target.getId();
         }
     }
 

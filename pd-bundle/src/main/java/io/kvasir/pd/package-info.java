@@ -14,10 +14,11 @@
  * any ({@link io.kvasir.pd.OperatorController}): the {@link io.kvasir.pd.ReplicaChecker} keeps
  * {@code replication.max-replicas} voters on healthy stores (add a learner, promote it, replace a
  * voter on a down store by a joint change, leave the joint state, remove surplus peers), and the
+ * {@link io.kvasir.pd.MergeChecker} merges small regions into an adjacent one, and the
  * {@link io.kvasir.pd.LeaderBalancer} spreads leaders. Steps are PD's wire commands
  * ({@link io.kvasir.pd.Step}); a step is resent unchanged until a heartbeat shows it done, and
  * running operators live in memory only. Store health is judged from store heartbeats
- * ({@link io.kvasir.pd.StoreHealth}). Splits and merges are not scheduled here.
+ * ({@link io.kvasir.pd.StoreHealth}). Splits are the stores' own decision; PD only hands out ids.
  *
  * <p>Semantics follow PD's server/grpc_service.go; where a choice was made for tikv-client-java
  * 3.3.5, the class comment says so.

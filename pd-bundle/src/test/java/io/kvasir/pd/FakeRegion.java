@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import io.kvasir.kvproto.Eraftpb;
 import io.kvasir.kvproto.Metapb;
 import io.kvasir.kvproto.Pdpb;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,14 +19,23 @@ import java.util.Set;
 /**
  * A region as its leader would report it, immutable, that takes PD's steps the way TiKV applies
  * them: each conf change bumps conf_ver by the number of peers it changes (joint enter and leave
- * included), a new learner is pending until {@link #caughtUp()}, and a step addressed to another
- * epoch or another leader is refused (the test fails, since PD must never send one).
+ * included), a new learner is pending until {@link #caughtUp()}, a merge command is proposed as
+ * PrepareMerge (version and conf_ver + 1), and a step addressed to another epoch or another leader
+ * is refused (the test fails, since PD must never send one). It reports its approximate size in
+ * bytes and keys; 0 and 0 (an empty region) unless a test sets them.
  */
-record FakeRegion(Metapb.Region region, Metapb.Peer leader, Set<Long> pending, Map<Long, Long> down) {
+record FakeRegion(Metapb.Region region, Metapb.Peer leader, Set<Long> pending, Map<Long, Long> down,
+        long approximateSize, long approximateKeys) {
+
+    static final long MIB = 1L << 20;
 
     FakeRegion {
         pending = Set.copyOf(pending);
         down = Map.copyOf(down);
+    }
+
+    FakeRegion(Metapb.Region region, Metapb.Peer leader, Set<Long> pending, Map<Long, Long> down) {
+        this(region, leader, pending, down, 0, 0);
     }
 
     static FakeRegion of(Metapb.Region region) {
@@ -33,7 +44,8 @@ record FakeRegion(Metapb.Region region, Metapb.Peer leader, Set<Long> pending, M
 
     Pdpb.RegionHeartbeatRequest request(Pdpb.RequestHeader header) {
         Pdpb.RegionHeartbeatRequest.Builder b = Pdpb.RegionHeartbeatRequest.newBuilder().setHeader(header)
-                .setRegion(region).setLeader(leader);
+                .setRegion(region).setLeader(leader).setApproximateSize(approximateSize)
+                .setApproximateKeys(approximateKeys);
         for (Metapb.Peer p : region.getPeersList()) {
             if (pending.contains(p.getId())) {
                 b.addPendingPeers(p);
@@ -66,23 +78,76 @@ record FakeRegion(Metapb.Region region, Metapb.Peer leader, Set<Long> pending, M
     }
 
     FakeRegion caughtUp() {
-        return new FakeRegion(region, leader, Set.of(), down);
+        return new FakeRegion(region, leader, Set.of(), down, approximateSize, approximateKeys);
     }
 
     FakeRegion withPending(long peerId) {
         Set<Long> more = new HashSet<>(pending);
         more.add(peerId);
-        return new FakeRegion(region, leader, more, down);
+        return new FakeRegion(region, leader, more, down, approximateSize, approximateKeys);
     }
 
     FakeRegion withDown(long peerId, long seconds) {
         Map<Long, Long> more = new LinkedHashMap<>(down);
         more.put(peerId, seconds);
-        return new FakeRegion(region, leader, pending, more);
+        return new FakeRegion(region, leader, pending, more, approximateSize, approximateKeys);
     }
 
     FakeRegion withLeader(Metapb.Peer newLeader) {
-        return new FakeRegion(region, newLeader, pending, down);
+        return new FakeRegion(region, newLeader, pending, down, approximateSize,
+                approximateKeys);
+    }
+
+    /** This region reporting {@code sizeMib} MiB and {@code keys} keys. */
+    FakeRegion withSize(long sizeMib, long keys) {
+        return new FakeRegion(region, leader, pending, down, sizeMib * MIB, keys);
+    }
+
+    /** This region with {@code newRegion}'s metadata (peers, range, epoch), same leader id. */
+    FakeRegion withRegion(Metapb.Region newRegion) {
+        Metapb.Peer newLeader = leader;
+        for (Metapb.Peer p : newRegion.getPeersList()) {
+            if (p.getId() == leader.getId()) {
+                newLeader = p;
+            }
+        }
+        return new FakeRegion(newRegion, newLeader, pending, down, approximateSize, approximateKeys);
+    }
+
+    /** This region with its epoch moved on by {@code versions} and {@code confVers}. */
+    FakeRegion bumped(long versions, long confVers) {
+        Metapb.RegionEpoch e = region.getRegionEpoch();
+        return withRegion(region.toBuilder().setRegionEpoch(Metapb.RegionEpoch.newBuilder()
+                .setVersion(e.getVersion() + versions).setConfVer(e.getConfVer() + confVers)).build());
+    }
+
+    /** The source after RollbackMerge: one more version (TiKV {@code exec_rollback_merge}). */
+    FakeRegion rolledBack() {
+        return bumped(1, 0);
+    }
+
+    /**
+     * This region as the target after CommitMerge of {@code source}: both ranges, a version above
+     * both regions' (TiKV {@code exec_commit_merge}), conf_ver unchanged.
+     */
+    FakeRegion merged(FakeRegion source) {
+        Comparator<ByteString> order = ByteString.unsignedLexicographicalComparator();
+        Metapb.Region s = source.region();
+        // An empty end key means +infinity, never the start of anything.
+        boolean sourceIsLeft = !s.getEndKey().isEmpty() && s.getEndKey().equals(region.getStartKey());
+        boolean sourceIsRight = !region.getEndKey().isEmpty() && region.getEndKey().equals(s.getStartKey());
+        assertTrue(sourceIsLeft || sourceIsRight, "not adjacent: " + s + " " + region);
+        long version = Math.max(region.getRegionEpoch().getVersion(), s.getRegionEpoch().getVersion()) + 1;
+        Metapb.Region.Builder b = region.toBuilder()
+                .setRegionEpoch(region.getRegionEpoch().toBuilder().setVersion(version));
+        if (sourceIsLeft) {
+            b.setStartKey(s.getStartKey());
+        } else {
+            b.setEndKey(s.getEndKey());
+        }
+        assertTrue(b.getEndKey().isEmpty() || order.compare(b.getStartKey(), b.getEndKey()) < 0);
+        return new FakeRegion(b.build(), leader, pending, down, approximateSize + source.approximateSize(),
+                approximateKeys + source.approximateKeys());
     }
 
     /** The region after the leader executes {@code response} as TiKV would. */
@@ -94,7 +159,11 @@ record FakeRegion(Metapb.Region region, Metapb.Peer leader, Set<Long> pending, M
         if (response.hasTransferLeader()) {
             Metapb.Peer to = peer(response.getTransferLeader().getPeer().getId());
             assertEquals(Metapb.PeerRole.Voter, to.getRole());
-            return new FakeRegion(region, to, pending, down);
+            return new FakeRegion(region, to, pending, down, approximateSize, approximateKeys);
+        }
+        if (response.hasMerge()) {
+            // PrepareMerge: TiKV bumps both version and conf_ver of the source.
+            return bumped(1, 1);
         }
         if (response.hasChangePeer()) {
             return change(List.of(response.getChangePeer()), false);
@@ -180,6 +249,6 @@ record FakeRegion(Metapb.Region region, Metapb.Peer leader, Set<Long> pending, M
                 newLeader = p;
             }
         }
-        return new FakeRegion(next, newLeader, newPending, down);
+        return new FakeRegion(next, newLeader, newPending, down, approximateSize, approximateKeys);
     }
 }

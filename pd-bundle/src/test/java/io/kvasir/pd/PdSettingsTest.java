@@ -1,6 +1,7 @@
 package io.kvasir.pd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,9 +45,32 @@ class PdSettingsTest {
                 + " schedule.leader-balance-tolerance = 3, schedule.region-leader-transfer-interval = 0s,"
                 + " schedule.leader-transfer-rate-limit = 9, replication.location-labels = [zone, host]")).schedule();
         assertEquals(new ScheduleSettings(Duration.ofMinutes(3), Duration.ofMinutes(1), 0, false, 3, Duration.ZERO, 9,
-                List.of("zone", "host")), s);
+                List.of("zone", "host"), MergeSettings.DEFAULTS), s);
         assertEquals(List.of("zone", "rack"),
                 PdSettings.from(config("replication.location-labels = \"zone, rack\"")).schedule().locationLabels());
+    }
+
+    @Test
+    void mergeKeysHavePdsDefaultsAndAreRead() {
+        assertEquals(new MergeSettings(20, 200_000, Duration.ofHours(1), 8, false),
+                PdSettings.from(config("")).schedule().merge());
+        MergeSettings s = PdSettings.from(config("schedule.max-merge-region-size = 0,"
+                + " schedule.max-merge-region-keys = 5, schedule.split-merge-interval = 0s,"
+                + " schedule.merge-schedule-limit = 2, schedule.enable-one-way-merge = true")).schedule().merge();
+        assertEquals(new MergeSettings(0, 5, Duration.ZERO, 2, true), s);
+        assertFalse(s.enabled(), "a max-merge-region-size of 0 turns merging off");
+        assertFalse(PdSettings.from(config("schedule.merge-schedule-limit = 0")).schedule().merge().enabled());
+    }
+
+    @Test
+    void badMergeValuesNameTheirKey() {
+        assertTrue(badKey("schedule.max-merge-region-size = -1").contains("schedule.max-merge-region-size"));
+        assertTrue(badKey("schedule.max-merge-region-size = big").contains("schedule.max-merge-region-size"));
+        assertTrue(badKey("schedule.max-merge-region-keys = -1").contains("schedule.max-merge-region-keys"));
+        assertTrue(badKey("schedule.split-merge-interval = -1h").contains("schedule.split-merge-interval"));
+        assertTrue(badKey("schedule.split-merge-interval = later").contains("schedule.split-merge-interval"));
+        assertTrue(badKey("schedule.merge-schedule-limit = -1").contains("schedule.merge-schedule-limit"));
+        assertTrue(badKey("schedule.enable-one-way-merge = sometimes").contains("schedule.enable-one-way-merge"));
     }
 
     @Test

@@ -1,7 +1,10 @@
 package io.kvasir.pd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.kvasir.kvproto.Metapb;
@@ -9,6 +12,7 @@ import io.kvasir.kvproto.Pdpb;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -56,6 +60,58 @@ class RegionTreeTest {
         assertEquals(RegionTree.Outcome.APPLIED, tree.update(region(1, "m", "", 2, 1)).outcome());
         assertEquals(RegionTree.Outcome.STALE, tree.update(region(1, "m", "", 2, 0)).outcome());
         assertEquals(2, tree.size());
+    }
+
+    private static RegionShape report(Pdpb.Region r, long sizeMib) {
+        return new RegionShape(r.getRegion(), r.getLeader(), Set.of(), Set.of(), sizeMib << 20, sizeMib * 1000);
+    }
+
+    @Test
+    void aReportLivesExactlyAsLongAsTheRegionItDescribes() {
+        RegionTree tree = new RegionTree();
+        Pdpb.Region all = region(2, "", "", 1, 1);
+        RegionShape first = report(all, 3);
+        tree.update(all, first);
+        assertEquals(first, tree.reported(2));
+        tree.update(all);
+        assertEquals(first, tree.reported(2), "the same region again without a heartbeat keeps the report");
+        RegionShape bigger = report(all, 9);
+        assertEquals(RegionTree.Outcome.UNCHANGED, tree.update(all, bigger).outcome());
+        assertEquals(bigger, tree.reported(2), "an unchanged region's heartbeat still refreshes its report");
+
+        Pdpb.Region right = region(2, "m", "", 2, 1);
+        tree.update(right);
+        assertNull(tree.reported(2), "changed by a split report: the old report describes another range");
+        tree.update(right, report(right, 1));
+        Pdpb.Region left = region(4, "", "m", 2, 1);
+        tree.update(left, report(left, 1));
+        Pdpb.Region merged = region(4, "", "", 3, 1);
+        tree.update(merged);
+        assertNull(tree.reported(2), "removed by overlap: its report goes with it");
+        assertNull(tree.reported(4));
+        assertEquals(RegionTree.Outcome.STALE, tree.update(right, report(right, 5)).outcome());
+        assertNull(tree.reported(2), "a stale heartbeat is not kept");
+        assertThrows(IllegalArgumentException.class, () -> tree.update(merged, report(left, 1)));
+    }
+
+    @Test
+    void anUpdateRevealsASplitWhenTheRegionIsNewOrShrankWithANewVersion() {
+        RegionTree tree = new RegionTree();
+        Pdpb.Region all = region(1, "", "", 1, 1);
+        assertTrue(tree.update(all).revealsSplit(all.getRegion()), "a region id appears only by a split");
+        assertFalse(tree.update(all).revealsSplit(all.getRegion()), "unchanged");
+        Pdpb.Region left = region(1, "", "m", 2, 1);
+        assertTrue(tree.update(left).revealsSplit(left.getRegion()));
+        Pdpb.Region right = region(2, "m", "", 2, 1);
+        assertTrue(tree.update(right).revealsSplit(right.getRegion()));
+        Pdpb.Region prepared = region(1, "", "m", 3, 2);
+        assertFalse(tree.update(prepared).revealsSplit(prepared.getRegion()), "PrepareMerge keeps the range");
+        Pdpb.Region rolledBack = region(1, "", "m", 4, 2);
+        assertFalse(tree.update(rolledBack).revealsSplit(rolledBack.getRegion()), "so does RollbackMerge");
+        Pdpb.Region merged = region(2, "", "", 5, 1);
+        assertFalse(tree.update(merged).revealsSplit(merged.getRegion()), "a merge grows the range");
+        Pdpb.Region stale = region(7, "a", "b", 1, 1);
+        assertFalse(tree.update(stale).revealsSplit(stale.getRegion()), "stale: nothing applied");
     }
 
     @ParameterizedTest
@@ -142,8 +198,13 @@ class RegionTreeTest {
             ByteString end = random.nextBoolean() ? ByteString.EMPTY : key(randomKey(random));
             assertEquals(naiveScan(sorted, k, end, limit), tree.scan(k, end, limit), context + " scan");
         }
-        for (Pdpb.Region r : sorted) {
+        for (int i = 0; i < sorted.size(); i++) {
+            Pdpb.Region r = sorted.get(i);
             assertEquals(r, tree.byId(r.getRegion().getId()), context);
+            // The model always covers every key, so neighbours are the list neighbours.
+            assertEquals(i > 0 ? sorted.get(i - 1) : null, tree.endingAt(r.getRegion().getStartKey()), context);
+            assertEquals(i + 1 < sorted.size() ? sorted.get(i + 1) : null, tree.startingAt(r.getRegion().getEndKey()),
+                    context);
         }
         for (long store = 1; store <= 6; store++) {
             int regions = 0;

@@ -4,17 +4,17 @@ import io.kvasir.kvproto.Metapb;
 import io.kvasir.kvproto.Pdpb;
 import io.kvasir.kvproto.RaftCmdpb;
 import io.kvasir.raft.store.peer.PeerDriver;
+import io.kvasir.raft.store.peer.PeerException;
 import io.kvasir.raft.store.peer.PeerView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Carries out what PD asks in RegionHeartbeat responses (TiKV's {@code on_region_heartbeat_response}):
- * membership changes (ChangePeer, ChangePeerV2), leader transfers and merges (PrepareMerge into the
- * target PD names), proposed to the region's Raft
- * group as admin commands. An operator is only for the region shape PD saw: one for another epoch,
- * or reaching a peer that no longer leads, is ignored; PD sends it again on the next heartbeat if
- * it still applies.
+ * membership changes (ChangePeer, ChangePeerV2), leader transfers and merges (PrepareMerge into
+ * the target PD names), proposed to the region's Raft group as admin commands. An operator is
+ * only for the region shape PD saw: one for another epoch, or reaching a peer that no longer
+ * leads, is ignored; PD sends it again on the next heartbeat if it still applies.
  */
 final class PdOperators {
     private static final Logger LOG = LoggerFactory.getLogger(PdOperators.class);
@@ -49,7 +49,10 @@ final class PdOperators {
                 .build();
         LOG.info("region {}: PD asks {}", view.regionId(), describe(admin));
         driver.propose(view.regionId(), cmd).whenComplete((done, failure) -> {
-            if (failure != null) {
+            if (failure instanceof PeerException.Merging) {
+                // PD repeats a merge on every heartbeat until it is done; this one is under way.
+                LOG.debug("region {}: {} while merging: ignored", view.regionId(), admin.getCmdType());
+            } else if (failure != null) {
                 LOG.info("region {}: {} failed: {}", view.regionId(), admin.getCmdType(), failure.getMessage());
             }
         });
