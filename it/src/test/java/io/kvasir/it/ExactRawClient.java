@@ -145,7 +145,7 @@ final class ExactRawClient implements AutoCloseable {
     /** Region errors the store answers only when it did not apply the request. */
     private static boolean certainlyNothingDone(Errorpb.Error e) {
         return e.hasNotLeader() || e.hasEpochNotMatch() || e.hasRegionNotFound() || e.hasStoreNotMatch()
-                || e.hasServerIsBusy() || e.hasStaleCommand() || e.hasKeyNotInRegion();
+                || e.hasServerIsBusy() || e.hasStaleCommand() || e.hasKeyNotInRegion() || e.hasProposalInMergingMode();
     }
 
     private ManagedChannel channel(String address) {
