@@ -124,7 +124,13 @@ public final class RawNode {
      *     nothing changed, and since every replica refuses it alike, the entry is a no-op
      */
     public ConfState applyConfChange(ConfChangeV2 cc) {
-        return raft.applyConfChange(cc);
+        ConfState cs = raft.applyConfChange(cc);
+        // An application that applies after advance() (an apply pool) hands a joint configuration
+        // in after its entry counts as applied here: leave it now if it asks to leave by itself.
+        if (raft.role instanceof LeaderState leader) {
+            leader.maybeAutoLeave();
+        }
+        return cs;
     }
 
     /** Asks the leader to hand leadership to {@code transferee}, which must be a voter (thesis §3.10). */
@@ -151,6 +157,11 @@ public final class RawNode {
     /** Reports whether the snapshot sent to {@code id} was delivered. */
     public void reportSnapshot(long id, boolean delivered) {
         raft.step(Message.newBuilder().setMsgType(MessageType.MsgSnapStatus).setFrom(id).setReject(!delivered).build());
+    }
+
+    /** Whether the next Ready installs a snapshot (one arrived and is not yet persisted). */
+    public boolean hasPendingSnapshot() {
+        return raft.raftLog.hasPendingSnapshot();
     }
 
     /** Whether {@link #ready()} has something (and the previous Ready was advanced). */

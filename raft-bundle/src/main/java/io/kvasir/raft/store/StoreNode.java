@@ -230,6 +230,10 @@ public final class StoreNode implements AutoCloseable {
                 .raftLogGcKeepEntries(Math.min(PeerDriverConfig.DEFAULT_RAFT_LOG_GC_KEEP_ENTRIES, gcLimit - 1))
                 .mergeMaxLogGap(settings.mergeMaxLogGap())
                 .mergeCheckTickMillis(settings.mergeCheckTickInterval().toMillis())
+                .storePoolSize(settings.storePoolSize())
+                .applyPoolSize(settings.applyPoolSize())
+                .storeMaxBatchSize(settings.storeMaxBatchSize())
+                .applyMaxBatchSize(settings.applyMaxBatchSize())
                 .build();
     }
 

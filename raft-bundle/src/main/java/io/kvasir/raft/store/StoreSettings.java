@@ -23,7 +23,11 @@ public record StoreSettings(
         SplitPolicy splitPolicy,
         Duration splitCheckInterval,
         long mergeMaxLogGap,
-        Duration mergeCheckTickInterval) {
+        Duration mergeCheckTickInterval,
+        int storePoolSize,
+        int applyPoolSize,
+        int storeMaxBatchSize,
+        int applyMaxBatchSize) {
 
     /** The version a store reports to PD and clients: tikv-client-java picks its protocol by it. */
     public static final String COMPATIBLE_TIKV_VERSION = "7.1.0";
@@ -46,7 +50,11 @@ public record StoreSettings(
                 splitPolicy(config),
                 positive(config, "raftstore.split-region-check-tick-interval"),
                 positiveCount(config, "raftstore.merge-max-log-gap"),
-                positive(config, "raftstore.merge-check-tick-interval"));
+                positive(config, "raftstore.merge-check-tick-interval"),
+                boundedCount(config, "raftstore.store-pool-size"),
+                boundedCount(config, "raftstore.apply-pool-size"),
+                boundedCount(config, "raftstore.store-max-batch-size"),
+                boundedCount(config, "raftstore.apply-max-batch-size"));
     }
 
     private static SplitPolicy splitPolicy(Config config) {
@@ -74,6 +82,15 @@ public record StoreSettings(
             throw new ConfigException.BadValue(config.origin(), key, "must not be empty");
         }
         return v;
+    }
+
+    /** A positive count that fits an int (pool sizes, batch sizes). */
+    private static int boundedCount(Config config, String key) {
+        long n = positiveCount(config, key);
+        if (n > 1024) {
+            throw new ConfigException.BadValue(config.origin(), key, "must be at most 1024, got " + n);
+        }
+        return (int) n;
     }
 
     private static Duration positive(Config config, String key) {

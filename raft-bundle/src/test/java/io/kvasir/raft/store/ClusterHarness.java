@@ -250,11 +250,11 @@ final class ClusterHarness implements AutoCloseable {
         }
     }
 
-    /** Lets every driver run a pass, and messages in flight land. */
+    /** Lets every driver handle what it was handed (ticks due included), and messages in flight land. */
     void settle() {
         for (int round = 0; round < 3; round++) {
             for (Node n : nodes.values()) {
-                n.driver.status(-1).handle((s, e) -> null).join();
+                n.driver.barrier().join();
             }
         }
     }

@@ -220,15 +220,18 @@ class RegionMergeTest {
 
     // ---- helpers ------------------------------------------------------------------------------------
 
+    /** Transfers leadership, again if a transfer lapses (the transferee may still be catching up). */
     private void moveLeaderTo(long store, long regionId) {
-        if (cluster.awaitLeader(regionId) != store) {
+        for (int attempt = 0; attempt < 10 && cluster.awaitLeader(regionId) != store; attempt++) {
             await(cluster.proposeAdmin(regionId, RaftCmdpb.AdminRequest.newBuilder()
                     .setCmdType(RaftCmdpb.AdminCmdType.TransferLeader)
                     .setTransferLeader(RaftCmdpb.TransferLeaderRequest.newBuilder()
                             .setPeer(cluster.view(store, regionId).self())).build()));
+            for (int i = 0; i < 30 && cluster.leaderStore(regionId) != store; i++) {
+                cluster.tick(1);
+            }
         }
-        cluster.tickUntil("store " + store + " leads region " + regionId, 100,
-                () -> cluster.leaderStore(regionId) == store);
+        cluster.tickUntil("store " + store + " leads region " + regionId, 1, () -> cluster.leaderStore(regionId) == store);
     }
 
     private CompletableFuture<Void> prepareMerge(Metapb.Region target) {

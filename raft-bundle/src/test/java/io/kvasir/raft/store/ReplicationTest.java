@@ -222,7 +222,7 @@ class ReplicationTest {
         }
         cluster.tick(5);
         assertTrue(!read.isDone() || read.isCompletedExceptionally() || "new".equals(read.join()),
-                "stale read at the old leader: " + (read.isDone() ? read.join() : "pending"));
+                () -> "stale read at the old leader: " + read.join());
     }
 
     @Test

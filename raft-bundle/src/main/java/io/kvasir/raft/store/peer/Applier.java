@@ -7,7 +7,6 @@ import io.kvasir.engine.api.KvEngine;
 import io.kvasir.engine.api.WriteBatch;
 import io.kvasir.kvproto.Eraftpb.Entry;
 import io.kvasir.kvproto.Eraftpb.ConfChangeV2;
-import io.kvasir.kvproto.RaftCmdpb.AdminCmdType;
 import io.kvasir.kvproto.RaftCmdpb.ChangePeerRequest;
 import io.kvasir.kvproto.RaftCmdpb.CommitMergeRequest;
 import io.kvasir.kvproto.RaftCmdpb.PrepareMergeRequest;
@@ -61,10 +60,11 @@ final class Applier {
     }
 
     /**
-     * Brings this store's peer of a merge's source region up to the merge's commit index, before
-     * the target takes the source's range (TiKV's {@code CatchUpLogs}): returns the source region
-     * as that peer applied PrepareMerge. Throws when it cannot: then the target must stop here
-     * rather than take a range whose data is incomplete.
+     * Whether this store's peer of a merge's source region has applied up to the merge's commit
+     * index, so that the target may take the source's range (TiKV's {@code CatchUpLogs}): returns
+     * the source region as that peer applied PrepareMerge, or null when it has not caught up yet
+     * (the target's apply then pauses at the CommitMerge; see {@link #pausedForMerge}). Throws when
+     * it never will: then the target must stop rather than take a range whose data is incomplete.
      */
     interface MergeSourceCatchUp {
         Metapb.Region catchUp(CommitMergeRequest request);
@@ -83,6 +83,8 @@ final class Applier {
     private MergeState merging;
     private MergeState stagedMerging;
     private final MergeSourceCatchUp mergeSources;
+    /** Set when the last {@link #stage} stopped at a CommitMerge whose source is not ready. */
+    private boolean pausedForMerge;
 
     Applier(KvEngine engine, Metapb.Region region, RaftApplyState state) {
         this(engine, region, state, null, request -> {
@@ -126,12 +128,18 @@ final class Applier {
         return state.getAppliedIndex();
     }
 
+    /** The index of the last entry staged (the applied index when nothing is). */
+    long stagedIndex() {
+        return stagedIndex;
+    }
+
     /**
      * Adds the data changes of {@code entries} (the next ones after what is applied or staged) to
      * {@code batch} and returns the outcome of each, in order.
      */
     List<Outcome> stage(WriteBatch batch, List<Entry> entries) {
         List<Outcome> outcomes = new ArrayList<>();
+        pausedForMerge = false;
         for (Entry e : entries) {
             if (e.getIndex() != stagedIndex + 1) {
                 throw new IllegalStateException("region " + regionId + ": applying entry " + e.getIndex()
@@ -142,11 +150,24 @@ final class Applier {
             } else if (e.getData().isEmpty()) {
                 outcomes.add(new Outcome(e.getIndex(), e.getTerm(), null, null));
             } else {
-                outcomes.add(applyCommand(batch, e));
+                Outcome o = applyCommand(batch, e);
+                if (o == null) {
+                    pausedForMerge = true; // this entry and the rest wait for the merge's source
+                    return outcomes;
+                }
+                outcomes.add(o);
             }
             stagedIndex = e.getIndex();
         }
         return outcomes;
+    }
+
+    /**
+     * Whether the last {@link #stage} stopped at a CommitMerge whose source has not caught up:
+     * only the entries before it (one per outcome) were staged.
+     */
+    boolean pausedForMerge() {
+        return pausedForMerge;
     }
 
     /**
@@ -321,6 +342,9 @@ final class Applier {
             return new Outcome(e.getIndex(), e.getTerm(), refused, null);
         }
         Metapb.Region local = mergeSources.catchUp(request);
+        if (local == null) {
+            return null;
+        }
         if (local.getId() != source.getId() || !local.getRegionEpoch().equals(source.getRegionEpoch())
                 || !local.getStartKey().equals(source.getStartKey()) || !local.getEndKey().equals(source.getEndKey())) {
             throw new IllegalStateException("region " + regionId + ": merge source here is "

@@ -245,15 +245,24 @@ final class EngineLogStorage implements LogStorage {
     }
 
     private List<Entry> readEntries(long lo, long hi, long maxBytes) {
+        return readPersisted(engine, regionId, lo, hi, maxBytes);
+    }
+
+    /**
+     * The region's persisted log entries {@code [lo, hi)}, read from the engine (the longest prefix
+     * within {@code maxBytes}, at least one). For any thread: entries up to the commit index never
+     * change, and only applied ones are ever deleted.
+     */
+    static List<Entry> readPersisted(KvEngine engine, long regionId, long lo, long hi, long maxBytes) {
         List<Entry> out = new ArrayList<>();
         long size = 0;
         IterOptions range = IterOptions.range(LocalKeys.raftLogKey(regionId, lo), LocalKeys.raftLogKey(regionId, hi));
         try (EngineIterator it = engine.newIterator(ColumnFamily.RAFT, range)) {
             long expect = lo;
             for (it.seekToFirst(); it.valid() && expect < hi; it.next()) {
-                Entry e = parse(it.value());
+                Entry e = parse(regionId, it.value());
                 if (e.getIndex() != expect) {
-                    throw missing(expect);
+                    throw missing(regionId, expect);
                 }
                 size += e.getSerializedSize();
                 if (!out.isEmpty() && size > maxBytes) {
@@ -263,13 +272,21 @@ final class EngineLogStorage implements LogStorage {
                 expect++;
             }
             if (expect < hi) {
-                throw missing(expect);
+                throw missing(regionId, expect);
             }
         }
         return out;
     }
 
+    private static IllegalStateException missing(long regionId, long index) {
+        return new IllegalStateException("region " + regionId + ": raft log entry " + index + " is missing");
+    }
+
     private Entry parse(byte[] raw) {
+        return parse(regionId, raw);
+    }
+
+    private static Entry parse(long regionId, byte[] raw) {
         try {
             return Entry.parseFrom(raw);
         } catch (InvalidProtocolBufferException e) {

@@ -11,11 +11,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * One round of Ready handling for a set of peers (TiKV's raft poller's {@code end}: write all the
  * batch's log writes at once): take every peer's Ready, write all their log entries and hard
  * states in ONE batch, synced if any of them must be, so one fsync covers every proposal of the
- * round; then, peer by peer, place proposals, send messages, apply, advance.
+ * round; then, peer by peer, place proposals, send messages, hand committed entries to the apply
+ * pool, advance.
  *
  * <p>An exception from one peer's phase fails that peer only ({@link Listener#failed}); a write
  * the engine refuses fails every peer of the round, since none of their logs is durable. Driver
- * thread only; the counters may be read from anywhere.
+ * One per raft poller.
  */
 final class GroupCommit {
 
@@ -30,13 +31,20 @@ final class GroupCommit {
 
     private final KvEngine engine;
     private final Listener listener;
-    final AtomicLong raftWrites = new AtomicLong();
-    final AtomicLong syncedWrites = new AtomicLong();
-    final AtomicLong appliedEntries = new AtomicLong();
+    private final AtomicLong raftWrites;
+    private final AtomicLong syncedWrites;
+    private final Runnable afterWrite;
 
-    GroupCommit(KvEngine engine, Listener listener) {
+    /**
+     * @param raftWrites   and {@code syncedWrites} count this round's writes (shared by every poller)
+     * @param afterWrite   runs after each write (a test hook)
+     */
+    GroupCommit(KvEngine engine, Listener listener, AtomicLong raftWrites, AtomicLong syncedWrites, Runnable afterWrite) {
         this.engine = engine;
         this.listener = listener;
+        this.raftWrites = raftWrites;
+        this.syncedWrites = syncedWrites;
+        this.afterWrite = afterWrite;
     }
 
     /** Handles one Ready of each of {@code peers}, every one of which has one. */
@@ -55,11 +63,9 @@ final class GroupCommit {
         for (RegionPeer.ReadyWork w : works) {
             RegionPeer p = w.peer();
             try {
-                long before = p.appliedEntries();
                 p.persisted(w);
-                p.apply(w);
+                p.handOver(w);
                 p.advance(w);
-                appliedEntries.addAndGet(p.appliedEntries() - before);
                 if (w.softState() != null) {
                     listener.leaderChanged(p, w.softState().leaderId());
                 }
@@ -83,6 +89,7 @@ final class GroupCommit {
                 if (sync) {
                     syncedWrites.incrementAndGet();
                 }
+                afterWrite.run();
             }
             return true;
         } catch (RuntimeException e) {

@@ -172,6 +172,14 @@ final class PeerBootstrap {
                 .build().toByteArray());
     }
 
+    /** {@link #stageSplitRegionState}, written at once (synced). */
+    static void writeSplitRegionState(KvEngine engine, long regionId) {
+        try (WriteBatch batch = engine.newWriteBatch()) {
+            stageSplitRegionState(engine, batch, regionId);
+            engine.write(batch, WriteOptions.SYNC);
+        }
+    }
+
     /** Invariants between the persisted states; a violation is named with its values. */
     static void validate(long regionId, RaftLocalState raftState, RaftApplyState applyState) {
         long truncated = applyState.getTruncatedState().getIndex();

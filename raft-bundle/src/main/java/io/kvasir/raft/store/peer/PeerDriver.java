@@ -1,17 +1,17 @@
 package io.kvasir.raft.store.peer;
 
 import io.kvasir.engine.api.KvEngine;
-import io.kvasir.kvproto.Metapb;
 import io.kvasir.kvproto.Eraftpb.MessageType;
+import io.kvasir.kvproto.Metapb;
 import io.kvasir.kvproto.RaftCmdpb.AdminCmdType;
 import io.kvasir.kvproto.RaftCmdpb.AdminRequest;
-import io.kvasir.kvproto.RaftCmdpb.CommitMergeRequest;
 import io.kvasir.kvproto.RaftCmdpb.RaftCmdRequest;
 import io.kvasir.kvproto.RaftCmdpb.RaftRequestHeader;
 import io.kvasir.kvproto.RaftCmdpb.RollbackMergeRequest;
 import io.kvasir.kvproto.RaftServerpb.MergeState;
 import io.kvasir.kvproto.RaftServerpb.RaftMessage;
 import io.kvasir.raft.core.StateRole;
+import io.kvasir.raft.store.batch.BatchSystem;
 import io.kvasir.raft.store.snap.SnapshotPaths;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,81 +19,81 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A tiny batch system (TiKV {@code batch-system}, reduced to one poller): ONE thread owns every
- * {@link RegionPeer} of the store, and other threads hand it work through a mailbox. Each pass of
- * its loop
- * <ol>
- *   <li>ticks every peer when a tick is due (by the injected {@link Ticker});</li>
- *   <li>drains the mailbox (opens, proposals, closes; status queries are answered at the end of
- *       the pass);</li>
- *   <li>takes the Ready of every peer that has one and writes all their log entries and hard
- *       states in ONE batch, synced if any of them must be: group commit, one fsync for every
- *       proposal that arrived meanwhile;</li>
- *   <li>then, peer by peer: sends messages, applies committed entries (one batch per region, with
- *       its apply state), completes futures, advances the node.</li>
- * </ol>
- * An exception from one region fail-stops that region ({@link RegionPeer#fail}), never the loop.
+ * The store's multi-raft engine on a batch system (TiKV's {@code raftstore} with its
+ * {@code batch-system}): every region's peer is a {@link PeerFsm} with a mailbox, run by a pool of
+ * raft pollers ({@link PeerDriverConfig#storePoolSize()}) that take ready peers in batches and
+ * write all their log entries and hard states in one synced write per batch (group commit, see
+ * {@link RaftPoller}); committed entries go to each region's {@link ApplyFsm}, run by a separate
+ * apply pool ({@link PeerDriverConfig#applyPoolSize()}), whose results come back to the peer.
  *
- * <p>Futures complete on the driver thread. Dependent stages must not block (use the
- * {@code *Async} variants for anything slow), or they stall every region of the store.
+ * <p>This class is the router and the store-wide part: it creates peers (opened by the store, by
+ * a leader's message, by a split), retires them (closed, merged away, removed), broadcasts ticks,
+ * and keeps each region's published {@link PeerView}. Creating and retiring peers happens under
+ * one lock (TiKV's {@code StoreMeta}), so a region never has two peers here.
  *
- * <p>Lifecycle: NEW, then {@link #start()}: RUNNING, then {@link #close()}: STOPPING while the loop
- * finishes its pass, then TERMINATED. Work submitted before {@code start()} waits for it; work
- * submitted after {@code close()} fails with {@link PeerException.Closed}.
+ * <p>Futures complete on pollers. Dependent stages must not block (use the {@code *Async}
+ * variants for anything slow), or they stall every region of the poller's batch. An exception from
+ * one region fail-stops that region ({@link RegionPeer#fail}), never a poller.
+ *
+ * <p>Lifecycle: NEW, then {@link #start()}: RUNNING, then {@link #close()}: TERMINATED. Work
+ * submitted before {@code start()} waits for it; work submitted after {@code close()} fails with
+ * {@link PeerException.Closed}.
  */
 public final class PeerDriver implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PeerDriver.class);
-    /** At most this many mailbox tasks per pass, so a flood of proposals cannot starve ticks. */
-    private static final int MAX_TASKS_PER_PASS = 4096;
 
-    private enum State { NEW, RUNNING, STOPPING, TERMINATED }
+    private enum State { NEW, RUNNING, TERMINATED }
 
     private final KvEngine engine;
     private final PeerDriverConfig config;
     private final Ticker ticker;
-    private final RaftTransport transport;
     private final long tickNanos;
-    private final LinkedBlockingQueue<PeerTask> mailbox = new LinkedBlockingQueue<>();
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
-    private final Thread thread;
-    private final GroupCommit groupCommit;
+    private final BatchSystem<PeerFsm> raftSystem;
+    private final BatchSystem<ApplyFsm> applySystem;
+    private final ScheduledExecutorService tickTimer;
+    private final ExecutorService snapshotWorker;
+    private final PeerContext context;
 
-    // Owned by the driver thread.
-    private final Map<Long, RegionPeer> peers = new TreeMap<>();
-    private final List<PeerTask.Status> statusQueries = new ArrayList<>();
+    /** The router: each region's peer and apply machines. Changed only under {@link #meta}. */
+    private final Map<Long, PeerFsm> peers = new ConcurrentHashMap<>();
+    private final Map<Long, ApplyFsm> applies = new ConcurrentHashMap<>();
+    private final Object meta = new Object();
+    private final Object tickLock = new Object();
     private long nextTickNanos;
-    private long ticksToMergeCheck;
 
     // Read by any thread.
     private final Map<Long, PeerView> views = new ConcurrentHashMap<>();
     private final AtomicLong proposals = new AtomicLong();
     private final AtomicLong ticks = new AtomicLong();
+    private final AtomicLong raftWrites = new AtomicLong();
+    private final AtomicLong syncedWrites = new AtomicLong();
+    private final LongAdder appliedEntries = new LongAdder();
     private volatile LongConsumer beforeApply = regionId -> { };
+    private volatile Runnable afterPersist = () -> { };
     private volatile PeerListener listener = PeerListener.NONE;
-    private final PeerContext context;
-    private final ExecutorService snapshotWorker;
 
     /** Told when a region's shape (range, members, leader, lagging peers) changes here, or it goes away. */
     public interface PeerListener {
-        /** Called on the driver thread: must not block. */
+        /** Called on a raft poller: must not block. */
         void changed(PeerView view);
 
-        /** The region's peer was destroyed here (removed from the region). */
+        /** The region's peer left this store (removed from the region, or merged away). */
         void removed(long regionId);
 
         PeerListener NONE = new PeerListener() {
@@ -138,28 +138,21 @@ public final class PeerDriver implements AutoCloseable {
         this.engine = engine;
         this.config = config;
         this.ticker = ticker;
-        this.transport = transport;
         this.tickNanos = TimeUnit.MILLISECONDS.toNanos(config.tickMillis());
-        this.groupCommit = new GroupCommit(engine, new GroupCommit.Listener() {
-            @Override
-            public void failed(RegionPeer peer, Throwable cause) {
-                failPeer(peer, cause);
-            }
+        this.raftSystem = new BatchSystem<>("kvasir-raftstore", config.storeMaxBatchSize());
+        this.applySystem = new BatchSystem<>("kvasir-apply", config.applyMaxBatchSize());
+        this.snapshotWorker = Executors.newSingleThreadExecutor(daemon("kvasir-snap-generator"));
+        this.tickTimer = Executors.newSingleThreadScheduledExecutor(daemon("kvasir-raft-ticker"));
+        this.context = new PeerContext(engine, config, transport, snapshotPaths, snapshotWorker, ticker,
+                this::published, id -> beforeApply.accept(id), applySystem, new Links(), appliedEntries);
+    }
 
-            @Override
-            public void leaderChanged(RegionPeer peer, long leaderPeerId) {
-                peer.publish();
-            }
-        });
-        this.thread = new Thread(this::run, "kvasir-peer-driver");
-        this.thread.setDaemon(true);
-        this.snapshotWorker = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "kvasir-snap-generator");
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
-        });
-        this.context = new PeerContext(engine, config, transport, snapshotPaths, snapshotWorker, ticker,
-                this::published, id -> beforeApply.accept(id), this::catchUpMergeSource);
+        };
     }
 
     /** Sets who hears of region changes; call before {@link #start()}. */
@@ -167,12 +160,36 @@ public final class PeerDriver implements AutoCloseable {
         this.listener = l;
     }
 
-    /** Starts the driver thread. */
+    /** Starts the raft and apply pools and the tick timer. */
     public void start() {
         if (!state.compareAndSet(State.NEW, State.RUNNING)) {
             throw new IllegalStateException("peer driver already started (" + state.get() + ")");
         }
-        thread.start();
+        synchronized (tickLock) {
+            nextTickNanos = ticker.nanos() + tickNanos;
+        }
+        List<RaftPoller> raftPollers = new ArrayList<>();
+        for (int i = 0; i < config.storePoolSize(); i++) {
+            raftPollers.add(new RaftPoller(this, new GroupCommit(engine, new GroupCommit.Listener() {
+                @Override
+                public void failed(RegionPeer peer, Throwable cause) {
+                    failPeer(peer, cause);
+                }
+
+                @Override
+                public void leaderChanged(RegionPeer peer, long leaderPeerId) {
+                    peer.publish();
+                }
+            }, raftWrites, syncedWrites, () -> afterPersist.run())));
+        }
+        List<ApplyPoller> applyPollers = new ArrayList<>();
+        for (int i = 0; i < config.applyPoolSize(); i++) {
+            applyPollers.add(new ApplyPoller());
+        }
+        raftSystem.start(raftPollers);
+        applySystem.start(applyPollers);
+        long period = Math.max(1, tickNanos / 4);
+        tickTimer.scheduleAtFixedRate(this::tickIfDue, period, period, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -180,10 +197,41 @@ public final class PeerDriver implements AutoCloseable {
      * store has none (see {@link PeerBootstrap}); applies entries committed but not applied
      * before a restart; and, if it is the only voter, campaigns at once. Completes when the peer
      * is open and caught up with its log, so a proposal submitted afterwards reaches a leader.
-     * Opening an open region again with the same peer does nothing.
+     * Opening an open region again with the same peer does nothing; opening a region this store
+     * holds a tombstone of does nothing either (it merged away or was removed).
      */
     public CompletableFuture<Void> open(Metapb.Region region, Metapb.Peer self) {
-        return submit(new PeerTask.Open(region, self, new CompletableFuture<>()));
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        if (refuseIfClosed(region.getId(), future)) {
+            return future;
+        }
+        long regionId = region.getId();
+        try {
+            synchronized (meta) {
+                PeerFsm existing = peers.get(regionId);
+                if (existing != null) {
+                    RegionPeer p = existing.peer();
+                    if (p.isLive() && p.self().getId() == self.getId()) {
+                        future.complete(null);
+                        return future;
+                    }
+                    if (p.isLive()) {
+                        throw new IllegalArgumentException("region " + regionId + " is open with peer " + p.self().getId()
+                                + ", not " + self.getId());
+                    }
+                    retire(existing); // failed: reopened from its persisted state
+                }
+                if (PeerBootstrap.isTombstone(engine, regionId)) {
+                    LOG.info("region {}: a tombstone on this store; not opened", regionId);
+                    future.complete(null);
+                    return future;
+                }
+                register(RegionPeer.open(context, region, self)).send(new PeerTask.Open(region, self, future));
+            }
+        } catch (RuntimeException e) {
+            future.completeExceptionally(e);
+        }
+        return future;
     }
 
     /**
@@ -192,8 +240,9 @@ public final class PeerDriver implements AutoCloseable {
      * {@link PeerException}: {@link PeerException.EntryTooLarge} (checked here, before anything is
      * queued), {@link PeerException.RegionNotFound}, {@link PeerException.NotLeader},
      * {@link PeerException.EpochNotMatch}, {@link PeerException.KeyNotInRegion},
-     * {@link PeerException.InvalidCommand}, {@link PeerException.ProposalAborted},
-     * {@link PeerException.Closed} or {@link PeerException.PeerFailed}.
+     * {@link PeerException.InvalidCommand}, {@link PeerException.Merging},
+     * {@link PeerException.ProposalAborted}, {@link PeerException.Closed} or
+     * {@link PeerException.PeerFailed}.
      */
     public CompletableFuture<Void> propose(long regionId, RaftCmdRequest cmd) {
         long size = cmd.getSerializedSize();
@@ -208,11 +257,20 @@ public final class PeerDriver implements AutoCloseable {
      * {@link PeerException.Closed}. Closing a region that is not open does nothing.
      */
     public CompletableFuture<Void> close(long regionId) {
-        return submit(new PeerTask.Close(regionId, new CompletableFuture<>()));
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        if (refuseIfClosed(regionId, future)) {
+            return future;
+        }
+        PeerFsm f = peers.get(regionId);
+        if (f == null || !f.send(new PeerTask.Close(regionId, future))) {
+            future.complete(null);
+        }
+        return future;
     }
 
     /** The region's peer as the driver sees it; fails with {@link PeerException.RegionNotFound}. */
     public CompletableFuture<PeerStatus> status(long regionId) {
+        tickIfDue();
         return submit(new PeerTask.Status(regionId, new CompletableFuture<>()));
     }
 
@@ -222,24 +280,45 @@ public final class PeerDriver implements AutoCloseable {
      * take is dropped, which Raft tolerates.
      */
     public void step(RaftMessage message) {
-        submit(new PeerTask.Step(message, new CompletableFuture<>()));
+        if (state.get() == State.TERMINATED) {
+            return;
+        }
+        long regionId = message.getRegionId();
+        PeerFsm f = peers.get(regionId);
+        if (f != null && f.send(new PeerTask.Step(message, new CompletableFuture<>()))) {
+            return;
+        }
+        if (!mayCreatePeer(message)) {
+            return;
+        }
+        synchronized (meta) {
+            if (peers.containsKey(regionId) || PeerBootstrap.isTombstoneAtLeast(engine, regionId, message.getRegionEpoch())) {
+                return; // created meanwhile, or being retired: the leader sends again
+            }
+            LOG.info("region {}: peer {} created on a message from peer {}", regionId, message.getToPeer().getId(),
+                    message.getFromPeer().getId());
+            register(RegionPeer.createUninitialized(context, regionId, message.getToPeer()))
+                    .send(new PeerTask.Step(message, new CompletableFuture<>()));
+        }
     }
 
     /** The transport could not deliver to {@code peerId} of the region. */
     public void reportUnreachable(long regionId, long peerId) {
-        submit(new PeerTask.Delivery(regionId, peerId, false, false, new CompletableFuture<>()));
+        sendIfOpen(regionId, new PeerTask.Delivery(regionId, peerId, false, false, new CompletableFuture<>()));
     }
 
     /** The snapshot sent to {@code peerId} of the region arrived ({@code delivered}) or not. */
     public void reportSnapshot(long regionId, long peerId, boolean delivered) {
-        submit(new PeerTask.Delivery(regionId, peerId, true, delivered, new CompletableFuture<>()));
+        sendIfOpen(regionId, new PeerTask.Delivery(regionId, peerId, true, delivered, new CompletableFuture<>()));
     }
 
     /**
      * Completes once a read of the region may look at the engine and see every write acknowledged
      * before this call: the leader confirmed it still leads (ReadIndex) and applied up to the read
-     * point. Fails with {@link PeerException.NotLeader} or {@link PeerException.RegionNotFound}.
-     * Reads within a valid lease ({@link PeerView#leaseValidAt}) need not call it.
+     * point; on a follower, its leader gave the read point and the follower applied up to it.
+     * Fails with {@link PeerException.NotLeader}, {@link PeerException.Merging} or
+     * {@link PeerException.RegionNotFound}. Reads within a valid lease
+     * ({@link PeerView#leaseValidAt}) need not call it.
      */
     public CompletableFuture<Void> readIndex(long regionId) {
         return submit(new PeerTask.ReadIndex(regionId, new CompletableFuture<>()));
@@ -276,42 +355,55 @@ public final class PeerDriver implements AutoCloseable {
     }
 
     public PeerDriverStats stats() {
-        return new PeerDriverStats(groupCommit.raftWrites.get(), groupCommit.syncedWrites.get(), proposals.get(),
-                groupCommit.appliedEntries.get(), ticks.get());
+        return new PeerDriverStats(raftWrites.get(), syncedWrites.get(), proposals.get(), appliedEntries.sum(),
+                ticks.get());
     }
 
     /**
-     * Stops the loop after its current pass, closes every peer (waiting proposals fail with
-     * {@link PeerException.Closed}) and joins the thread (unless called on the driver thread, from a
-     * future's callback). Idempotent.
+     * Completes once every peer and apply machine has handled what was queued for it before this
+     * call (ticks due by the clock included), and the Readys that led to. For tests that drive the
+     * clock by hand: a few rounds of it let messages between stores land.
+     */
+    public CompletableFuture<Void> barrier() {
+        tickIfDue();
+        List<CompletableFuture<Void>> raftDone = new ArrayList<>();
+        for (PeerFsm f : peers.values()) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            if (f.send(new PeerTask.Barrier(f.regionId(), done))) {
+                raftDone.add(done);
+            }
+        }
+        return CompletableFuture.allOf(raftDone.toArray(CompletableFuture[]::new)).thenCompose(ignored -> {
+            List<CompletableFuture<Void>> applyDone = new ArrayList<>();
+            for (ApplyFsm a : applies.values()) {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                if (a.send(new ApplyTask.Barrier(done))) {
+                    applyDone.add(done);
+                }
+            }
+            return CompletableFuture.allOf(applyDone.toArray(CompletableFuture[]::new));
+        });
+    }
+
+    /**
+     * Stops the pools after their current batches, closes every peer (waiting proposals fail with
+     * {@link PeerException.Closed}) and waits for the pollers (unless called on one, from a
+     * future's callback: the close then finishes on a thread of its own). Idempotent.
      */
     @Override
     public void close() {
-        State was = state.getAndUpdate(s -> s == State.TERMINATED ? s : State.STOPPING);
-        if (was == State.NEW) {
-            state.set(State.TERMINATED);
-            failMailbox();
-            snapshotWorker.shutdownNow();
-            return;
-        }
+        State was = state.getAndSet(State.TERMINATED);
         if (was == State.TERMINATED) {
             return;
         }
-        mailbox.offer(new PeerTask.Status(0, new CompletableFuture<>())); // wakes the loop
-        if (Thread.currentThread() == thread) {
-            return; // called from a future's callback on the driver thread: the loop ends after this pass
+        Thread current = Thread.currentThread();
+        if (raftSystem.isPoller(current) || applySystem.isPoller(current)) {
+            Thread closer = new Thread(this::shutdown, "kvasir-peer-driver-close");
+            closer.setDaemon(true);
+            closer.start();
+            return;
         }
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        shutdown();
     }
 
     /** Test hook: runs before each region applies a batch of entries; an exception from it fails that region. */
@@ -319,128 +411,158 @@ public final class PeerDriver implements AutoCloseable {
         this.beforeApply = hook;
     }
 
-    private <T> CompletableFuture<T> submit(PeerTask task) {
-        @SuppressWarnings("unchecked")
-        CompletableFuture<T> future = (CompletableFuture<T>) task.future();
-        State s = state.get();
-        if (s == State.STOPPING || s == State.TERMINATED) {
-            task.fail(new PeerException.Closed(task.regionId(), "the peer driver"));
-            return future;
-        }
-        mailbox.offer(task);
-        if (state.get() == State.TERMINATED) {
-            failMailbox(); // the loop may have drained for the last time before our offer
-        }
-        return future;
+    /** Test hook: runs on a raft poller after each write of a batch's logs. */
+    void afterPersistForTesting(Runnable hook) {
+        this.afterPersist = hook;
     }
 
-    // ---- the loop (driver thread only) --------------------------------------------------------------
+    // ---- the store-wide part, called by pollers -----------------------------------------------------
 
-    private void run() {
-        nextTickNanos = ticker.nanos() + tickNanos;
-        try {
-            while (state.get() == State.RUNNING) {
-                try {
-                    pass();
-                } catch (InterruptedException e) {
-                    LOG.warn("peer driver interrupted; it stops only when closed");
-                } catch (RuntimeException e) {
-                    LOG.error("peer driver pass failed; continuing", e);
-                }
-            }
-        } finally {
-            shutdown(); // also when an Error escapes: no future is left hanging
-        }
+    void proposed() {
+        proposals.incrementAndGet();
     }
 
-    private void pass() throws InterruptedException {
-        PeerTask first = null;
-        if (!anyReady()) {
-            long wait = Math.max(0, Math.min(tickNanos, nextTickNanos - ticker.nanos()));
-            first = mailbox.poll(wait, TimeUnit.NANOSECONDS);
-        }
-        tickIfDue();
-        if (first != null) {
-            handle(first);
-        }
-        for (int i = 0; i < MAX_TASKS_PER_PASS && state.get() == State.RUNNING; i++) {
-            PeerTask task = mailbox.poll();
-            if (task == null) {
-                break;
-            }
-            // Ticks before each task: whoever moves the clock and then hands work to the driver
-            // finds the tick done.
-            tickIfDue();
-            handle(task);
-        }
-        processReadies();
-        answerStatusQueries();
-    }
-
-    private boolean anyReady() {
-        for (RegionPeer p : peers.values()) {
-            if (p.isLive() && p.hasReady()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void tickIfDue() {
-        long now = ticker.nanos();
-        if (now - nextTickNanos < 0) {
-            if (nextTickNanos - now > tickNanos) {
-                nextTickNanos = now + tickNanos; // the clock went back (a wall clock): do not stall
-            }
+    /** Ticks every peer if a tick is due by the clock; one tick however late, as a burst would start elections. */
+    void tickIfDue() {
+        if (state.get() != State.RUNNING) {
             return;
         }
-        // One tick however late we are: a burst of ticks after a pause would start elections.
-        nextTickNanos = now + tickNanos;
-        ticks.incrementAndGet();
-        for (RegionPeer p : peers.values()) {
-            if (p.isLive()) {
-                try {
-                    p.tick();
-                } catch (RuntimeException | Error e) {
-                    failPeer(p, e);
+        synchronized (tickLock) {
+            long now = ticker.nanos();
+            if (now - nextTickNanos < 0) {
+                if (nextTickNanos - now > tickNanos) {
+                    nextTickNanos = now + tickNanos; // the clock went back (a wall clock): do not stall
                 }
+                return;
             }
-        }
-        if (--ticksToMergeCheck <= 0) {
-            ticksToMergeCheck = config.mergeCheckTicks();
-            checkMerges();
-        }
-    }
-
-    // ---- merge (TiKV's on_check_merge / schedule_merge / rollback_merge) ---------------------------
-
-    /**
-     * Moves every merge this store's source peers prepared one step on. Each replica of the source
-     * tries, since only the one beside the target's leader can hand it the CommitMerge: the stores
-     * that hold a quorum of the source also hold one of the target (PD places them alike).
-     */
-    private void checkMerges() {
-        for (RegionPeer source : List.copyOf(peers.values())) {
-            if (source.isLive() && source.merging() != null) {
-                try {
-                    checkMerge(source);
-                } catch (RuntimeException e) {
-                    LOG.warn("region {}: merge check failed: {}", source.regionId(), e.getMessage());
-                }
+            nextTickNanos = now + tickNanos;
+            ticks.incrementAndGet();
+            for (PeerFsm f : peers.values()) {
+                f.send(new PeerTask.Tick());
             }
         }
     }
 
+    void answerStatus(PeerTask.Status task) {
+        PeerFsm f = peers.get(task.regionId());
+        if (f == null) {
+            task.fail(new PeerException.RegionNotFound(task.regionId()));
+            return;
+        }
+        RegionPeer p = f.peer();
+        task.future().complete(new PeerStatus(p.region(), p.status(), p.appliedIndex(), p.firstLogIndex(),
+                p.lastLogIndex(), p.isLive()));
+    }
+
+    void failPeer(RegionPeer p, Throwable cause) {
+        if (!p.isLive()) {
+            return;
+        }
+        LOG.error("region {}: peer fail-stopped", p.regionId(), cause);
+        views.remove(p.regionId());
+        p.fail(cause);
+    }
+
+    /** Closes the region's peer here, keeping its data; it is gone from the router at once. */
+    void closeRegion(PeerFsm f, PeerException cause) {
+        f.peer().close(cause);
+        synchronized (meta) {
+            retire(f);
+        }
+        listener.removed(f.regionId());
+    }
+
     /**
-     * If this store's target peer leads at the epoch the merge expects, it proposes the
-     * CommitMerge. If the target moved past that epoch, it can never apply this merge (it checks
-     * the epoch at apply, and its log is the same everywhere; had it applied the merge here, the
-     * source would be gone), so the source's leader rolls the merge back.
+     * Closes the region's peer and erases its data and state behind a tombstone (removed, stale, or
+     * replaced by its merge target's snapshot). The router keeps the closed peer until the tombstone
+     * is durable, so no message recreates it meanwhile.
      */
-    private void checkMerge(RegionPeer source) {
+    void erase(PeerFsm f, PeerException cause) {
+        views.remove(f.regionId());
+        f.peer().closeAndErase(cause).whenComplete((ok, failure) -> {
+            synchronized (meta) {
+                retire(f);
+            }
+            listener.removed(f.regionId());
+        });
+    }
+
+    /**
+     * Opens this store's peers of the regions a split created (their states were written with the
+     * split). A peer of one that its leader created uninitialized meanwhile gives way: the split
+     * brings the data it was waiting for. If the parent leads here, the new peers campaign at once
+     * (TiKV does the same) so the new regions are served without an election timeout.
+     */
+    void openSplitPieces(RegionPeer parent, List<Metapb.Region> pieces) {
+        boolean leader = parent.status().role() == StateRole.LEADER;
+        for (Metapb.Region piece : pieces) {
+            if (piece.getId() == parent.regionId()) {
+                continue;
+            }
+            Metapb.Peer self = RegionMembership.peerOnStore(piece, parent.self().getStoreId());
+            try {
+                synchronized (meta) {
+                    PeerFsm existing = peers.get(piece.getId());
+                    if (existing != null) {
+                        existing.send(new PeerTask.SplitPiece(piece, self, leader, false));
+                    } else {
+                        register(RegionPeer.open(context, piece, self)).send(new PeerTask.SplitPiece(piece, self, leader, true));
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.error("region {}: cannot open the peer a split of region {} created", piece.getId(),
+                        parent.regionId(), e);
+            }
+        }
+    }
+
+    /** On the piece's own poller: see {@link #openSplitPieces}. */
+    void takeSplitPiece(PeerFsm f, PeerTask.SplitPiece task) {
+        RegionPeer p = f.peer();
+        if (!task.fresh()) {
+            if (p.initialized()) {
+                LOG.warn("region {}: a split found it open here already", f.regionId());
+                return;
+            }
+            p.close(new PeerException.Closed(f.regionId(), "the uninitialized peer"));
+            // It may have persisted a vote after the split wrote the piece's initial state: the
+            // state is written again now that it writes no more, keeping its term and vote.
+            PeerBootstrap.writeSplitRegionState(engine, f.regionId());
+            RegionPeer opened = RegionPeer.open(context, task.piece(), task.self());
+            synchronized (meta) {
+                applies.put(f.regionId(), opened.applyFsm());
+                f.replace(opened);
+            }
+            p = opened;
+        }
+        if (task.campaign()) {
+            p.campaign();
+        }
+        p.publish();
+    }
+
+    /** A CommitMerge here took {@code sourceId}'s range: its peer closes (its state is a tombstone already). */
+    void mergedAway(long sourceId) {
+        PeerFsm source = peers.get(sourceId);
+        if (source != null) {
+            source.send(new PeerTask.Run(PeerTask.Run.MERGED_AWAY));
+        }
+        LOG.info("region {}: merged away", sourceId);
+    }
+
+    /**
+     * A merge check of a source region (TiKV's {@code on_check_merge}): if this store's target peer
+     * leads at the epoch the merge expects, it is handed the CommitMerge. If the target moved past
+     * that epoch, it can never apply this merge (it checks the epoch at apply, and its log is the
+     * same everywhere; had it applied the merge here, the source would be gone), so the source's
+     * leader rolls the merge back. Every replica of the source checks, since only the one beside
+     * the target's leader can hand it on: the stores holding a quorum of the source also hold one
+     * of the target (PD places them alike).
+     */
+    void checkMerge(RegionPeer source) {
         MergeState merge = source.merging();
-        RegionPeer target = peers.get(merge.getTarget().getId());
-        if (target == null || !target.isLive() || !target.initialized()) {
+        PeerView target = views.get(merge.getTarget().getId());
+        if (target == null || !target.initialized()) {
             return; // PD placed a target peer on this store; it has not arrived yet
         }
         Metapb.RegionEpoch expected = merge.getTarget().getRegionEpoch();
@@ -449,179 +571,117 @@ public final class PeerDriver implements AutoCloseable {
             if (source.status().role() == StateRole.LEADER) {
                 LOG.info("region {}: target region {} moved on to epoch {}/{}; rolling the merge back", source.regionId(),
                         target.regionId(), local.getVersion(), local.getConfVer());
-                proposeLocally(source, AdminRequest.newBuilder().setCmdType(AdminCmdType.RollbackMerge)
-                        .setRollbackMerge(RollbackMergeRequest.newBuilder().setCommit(merge.getCommit())).build(),
-                        source.region().getRegionEpoch());
+                RaftCmdRequest rollback = adminCommand(source.regionId(), source.self(), source.region().getRegionEpoch(),
+                        AdminRequest.newBuilder().setCmdType(AdminCmdType.RollbackMerge)
+                                .setRollbackMerge(RollbackMergeRequest.newBuilder().setCommit(merge.getCommit())).build());
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                if (source.propose(rollback, done)) {
+                    proposals.incrementAndGet();
+                }
+                logFailure(source.regionId(), AdminCmdType.RollbackMerge, done);
             }
             return;
         }
-        if (!local.equals(expected) || target.status().role() != StateRole.LEADER) {
+        if (!local.equals(expected) || !target.isLeader()) {
             return;
         }
-        proposeLocally(target, AdminRequest.newBuilder().setCmdType(AdminCmdType.CommitMerge)
-                .setCommitMerge(source.commitMergeRequest()).build(), expected);
+        RaftCmdRequest commit = adminCommand(target.regionId(), target.self(), expected,
+                AdminRequest.newBuilder().setCmdType(AdminCmdType.CommitMerge)
+                        .setCommitMerge(source.commitMergeRequest()).build());
+        logFailure(target.regionId(), AdminCmdType.CommitMerge, propose(target.regionId(), commit));
     }
 
-    private void proposeLocally(RegionPeer peer, AdminRequest admin, Metapb.RegionEpoch epoch) {
-        RaftCmdRequest cmd = RaftCmdRequest.newBuilder()
-                .setHeader(RaftRequestHeader.newBuilder().setRegionId(peer.regionId()).setPeer(peer.self())
-                        .setRegionEpoch(epoch))
-                .setAdminRequest(admin)
-                .build();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        if (peer.propose(cmd, done)) {
-            proposals.incrementAndGet();
-        }
-        done.whenComplete((ok, failure) -> {
-            if (failure != null) {
-                LOG.info("region {}: {} failed: {}", peer.regionId(), admin.getCmdType(), failure.getMessage());
-            }
-        });
-    }
-
-    /** Called while {@code target} applies a CommitMerge; see {@link Applier.MergeSourceCatchUp}. */
-    private Metapb.Region catchUpMergeSource(RegionPeer target, CommitMergeRequest request) {
-        long sourceId = request.getSource().getId();
-        RegionPeer source = peers.get(sourceId);
-        if (source == null) {
-            // A restarted store may replay the target's CommitMerge before it opened the source.
-            Metapb.Region onDisk = PeerBootstrap.regionOnDisk(engine, sourceId);
-            Metapb.Peer self = onDisk == null ? null : RegionMembership.peerOnStore(onDisk, target.self().getStoreId());
-            if (self == null) {
-                throw new IllegalStateException("region " + target.regionId() + ": merge source region " + sourceId
-                        + " has no live peer on this store");
-            }
-            source = RegionPeer.open(context, onDisk, self);
-            peers.put(sourceId, source);
-        }
-        return source.catchUpForMerge(target.regionId(), request);
-    }
-
-    /** A CommitMerge took {@code source}'s range: its peer here closes, its state already a tombstone. */
-    private void finishMergedSource(Metapb.Region source) {
-        RegionPeer peer = peers.remove(source.getId());
-        views.remove(source.getId());
-        if (peer != null) {
-            for (List<Metapb.Region> pieces : peer.takeSplits()) {
-                openSplitPieces(peer, pieces);
-            }
-            peer.close(new PeerException.RegionNotFound(source.getId()));
-        }
-        listener.removed(source.getId());
-        LOG.info("region {}: merged away; its peer here is closed", source.getId());
-    }
-
-    private void handle(PeerTask task) {
+    /**
+     * Whether a snapshot for {@code msg}'s region must wait because its range overlaps another
+     * region here, as in TiKV (the other region must go first). A region merging into the
+     * snapshot's region is erased for it: the snapshot is of the target after the merge, and holds
+     * its data; the leader sends the snapshot again.
+     */
+    boolean snapshotOverlaps(RaftMessage msg) {
+        Metapb.Region incoming;
         try {
-            if (task instanceof PeerTask.Propose propose) {
-                handlePropose(propose);
-            } else if (task instanceof PeerTask.Step step) {
-                handleStep(step.message());
-            } else if (task instanceof PeerTask.ReadIndex read) {
-                handleReadIndex(read);
-            } else if (task instanceof PeerTask.Delivery delivery) {
-                handleDelivery(delivery);
-            } else if (task instanceof PeerTask.Open open) {
-                handleOpen(open);
-            } else if (task instanceof PeerTask.Close close) {
-                handleClose(close);
-            } else if (task instanceof PeerTask.Status status) {
-                handleStatus(status);
+            incoming = SnapshotInstaller.regionOf(msg.getMessage().getSnapshot());
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
+        boolean overlaps = false;
+        for (PeerView other : views.values()) {
+            if (other.regionId() == msg.getRegionId() || !other.initialized()
+                    || !RegionRanges.overlap(other.region(), incoming)) {
+                continue;
             }
-        } catch (RuntimeException | Error e) {
-            LOG.error("region {}: {} failed", task.regionId(), task.getClass().getSimpleName(), e);
-            task.fail(e);
+            overlaps = true;
+            if (other.mergeTargetId() == msg.getRegionId()) {
+                LOG.info("region {}: snapshot covers region {}, which merges into it; that peer goes", msg.getRegionId(),
+                        other.regionId());
+                PeerFsm source = peers.get(other.regionId());
+                if (source != null) {
+                    source.send(new PeerTask.Run(PeerTask.Run.REPLACED_BY_TARGET_SNAPSHOT));
+                }
+            } else {
+                LOG.info("region {}: snapshot overlaps region {} here; dropped", msg.getRegionId(), other.regionId());
+            }
+        }
+        return overlaps;
+    }
+
+    // ---- router -------------------------------------------------------------------------------------
+
+    /** Adds a new peer and its apply machine to the router; under {@link #meta}. */
+    private PeerFsm register(RegionPeer peer) {
+        PeerFsm f = new PeerFsm(raftSystem, peer);
+        peers.put(peer.regionId(), f);
+        applies.put(peer.regionId(), peer.applyFsm());
+        return f;
+    }
+
+    /** Takes a closed peer out of the router and answers what is still in its mailbox; under {@link #meta}. */
+    private void retire(PeerFsm f) {
+        long regionId = f.regionId();
+        peers.remove(regionId, f);
+        applies.remove(regionId, f.peer().applyFsm());
+        views.remove(regionId);
+        f.close();
+        PeerException gone = new PeerException.RegionNotFound(regionId);
+        for (PeerTask t = f.poll(); t != null; t = f.poll()) {
+            if (t instanceof PeerTask.Close close) {
+                close.future().complete(null);
+            } else if (t instanceof PeerTask.Barrier barrier) {
+                barrier.future().complete(null); // nothing is left to wait for here
+            } else {
+                t.fail(gone);
+            }
         }
     }
 
-    private void handleOpen(PeerTask.Open task) {
-        long regionId = task.regionId();
-        RegionPeer existing = peers.get(regionId);
-        if (existing != null) {
-            if (existing.isLive() && existing.self().getId() == task.self().getId()) {
-                task.future().complete(null);
-                return;
-            }
-            if (existing.isLive()) {
-                throw new IllegalArgumentException("region " + regionId + " is open with peer " + existing.self().getId()
-                        + ", not " + task.self().getId());
-            }
-            peers.remove(regionId).close(new PeerException.Closed(regionId, "the failed peer"));
+    private <T> CompletableFuture<T> submit(PeerTask task) {
+        @SuppressWarnings("unchecked")
+        CompletableFuture<T> future = (CompletableFuture<T>) task.future();
+        if (refuseIfClosed(task.regionId(), future)) {
+            return future;
         }
-        if (PeerBootstrap.isTombstone(engine, regionId)) {
-            // Merged away or removed while the caller was not looking (a merge's target may
-            // replay its CommitMerge on restart before this region's turn to open).
-            LOG.info("region {}: a tombstone on this store; not opened", regionId);
-            task.future().complete(null);
-            return;
-        }
-        RegionPeer peer = RegionPeer.open(context, task.region(), task.self());
-        peers.put(regionId, peer);
-        try {
-            // Entries committed before a restart but not applied are applied now, before the peer
-            // serves anything (and before it campaigns: a pending membership change would stop it).
-            while (peer.isLive() && peer.hasReady()) {
-                groupCommit.run(List.of(peer));
-                afterRound(peer);
-            }
-            if (!peer.isLive()) {
-                throw new PeerException.PeerFailed(regionId, peer.failure());
-            }
-            peer.campaignIfSoleVoter();
-            // Published now, not when the campaign's Ready is handled: a sole voter leads from
-            // here on, and requests routed meanwhile should not be bounced as not_leader.
-            peer.publish();
-        } catch (RuntimeException | Error e) {
-            peers.remove(regionId);
-            if (peer.isLive()) {
-                peer.fail(e);
-            }
-            throw e;
-        }
-        task.future().complete(null);
-    }
-
-    private void handlePropose(PeerTask.Propose task) {
-        RegionPeer peer = peers.get(task.regionId());
-        if (peer == null) {
+        PeerFsm f = peers.get(task.regionId());
+        if (f == null || !f.send(task)) {
             task.fail(new PeerException.RegionNotFound(task.regionId()));
-            return;
+        } else if (state.get() == State.TERMINATED) {
+            task.fail(new PeerException.Closed(task.regionId(), "the peer driver")); // closed while we sent
         }
-        if (peer.propose(task.cmd(), task.future())) {
-            proposals.incrementAndGet();
+        return future;
+    }
+
+    private void sendIfOpen(long regionId, PeerTask task) {
+        PeerFsm f = peers.get(regionId);
+        if (f != null) {
+            f.send(task);
         }
     }
 
-    private void handleStep(RaftMessage msg) {
-        long regionId = msg.getRegionId();
-        RegionPeer peer = peers.get(regionId);
-        if (peer != null && peer.self().getId() != msg.getToPeer().getId()) {
-            if (msg.getToPeer().getId() < peer.self().getId()) {
-                return; // for a peer this store had before; stale
-            }
-            // The region re-added this store with a new peer while ours missed its removal.
-            LOG.info("region {}: peer {} is stale, peer {} replaces it", regionId, peer.self().getId(),
-                    msg.getToPeer().getId());
-            destroy(peer);
-            peer = null;
+    private boolean refuseIfClosed(long regionId, CompletableFuture<?> future) {
+        if (state.get() == State.TERMINATED) {
+            future.completeExceptionally(new PeerException.Closed(regionId, "the peer driver"));
+            return true;
         }
-        if (peer == null) {
-            if (!mayCreatePeer(msg)) {
-                return;
-            }
-            peer = RegionPeer.createUninitialized(context, regionId, msg.getToPeer());
-            peers.put(regionId, peer);
-            LOG.info("region {}: peer {} created on a message from peer {}", regionId, msg.getToPeer().getId(),
-                    msg.getFromPeer().getId());
-            peer.publish();
-        }
-        if (!peer.isLive()) {
-            return;
-        }
-        if (msg.getMessage().getMsgType() == MessageType.MsgSnapshot && overlapsAnother(msg)) {
-            return;
-        }
-        peer.step(msg);
+        return false;
     }
 
     /** Only a leader's messages create a peer, and never one this store already removed. */
@@ -634,172 +694,20 @@ public final class PeerDriver implements AutoCloseable {
                 && !PeerBootstrap.isTombstoneAtLeast(engine, msg.getRegionId(), msg.getRegionEpoch());
     }
 
-    /** A snapshot whose range another region here holds is refused, as in TiKV (the other region must go first). */
-    private boolean overlapsAnother(RaftMessage msg) {
-        Metapb.Region incoming;
-        try {
-            incoming = SnapshotInstaller.regionOf(msg.getMessage().getSnapshot());
-        } catch (IllegalArgumentException e) {
-            return true;
-        }
-        List<RegionPeer> mergedInto = new ArrayList<>();
-        for (RegionPeer other : peers.values()) {
-            if (other.regionId() != msg.getRegionId() && other.initialized()
-                    && RegionRanges.overlap(other.region(), incoming)) {
-                if (other.merging() != null && other.merging().getTarget().getId() == msg.getRegionId()) {
-                    mergedInto.add(other); // the snapshot is of its target after the merge: it holds this data
-                    continue;
-                }
-                LOG.info("region {}: snapshot overlaps region {} here; dropped", msg.getRegionId(), other.regionId());
-                return true;
+    private static RaftCmdRequest adminCommand(long regionId, Metapb.Peer peer, Metapb.RegionEpoch epoch,
+            AdminRequest admin) {
+        return RaftCmdRequest.newBuilder()
+                .setHeader(RaftRequestHeader.newBuilder().setRegionId(regionId).setPeer(peer).setRegionEpoch(epoch))
+                .setAdminRequest(admin)
+                .build();
+    }
+
+    private static void logFailure(long regionId, AdminCmdType what, CompletableFuture<Void> done) {
+        done.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                LOG.info("region {}: {} failed: {}", regionId, what, failure.getMessage());
             }
-        }
-        for (RegionPeer source : mergedInto) {
-            LOG.info("region {}: snapshot covers region {}, which merged into it; that peer goes", msg.getRegionId(),
-                    source.regionId());
-            destroy(source);
-        }
-        return false;
-    }
-
-    private void handleReadIndex(PeerTask.ReadIndex task) {
-        RegionPeer peer = peers.get(task.regionId());
-        if (peer == null) {
-            task.fail(new PeerException.RegionNotFound(task.regionId()));
-            return;
-        }
-        peer.readIndex(task.future());
-    }
-
-    private void handleDelivery(PeerTask.Delivery task) {
-        RegionPeer peer = peers.get(task.regionId());
-        if (peer == null || !peer.isLive()) {
-            return;
-        }
-        if (task.snapshot()) {
-            peer.reportSnapshot(task.peerId(), task.delivered());
-        } else {
-            peer.reportUnreachable(task.peerId());
-        }
-    }
-
-    /**
-     * Opens this store's peers of the regions a split created (their states were written with the
-     * split). A peer of one that its leader created uninitialized meanwhile gives way: the split
-     * brings the data it was waiting for. If the parent leads here, the new peers campaign at once
-     * (TiKV does the same) so the new regions are served without an election timeout.
-     */
-    private void openSplitPieces(RegionPeer parent, List<Metapb.Region> pieces) {
-        boolean leader = parent.status().role() == StateRole.LEADER;
-        for (Metapb.Region piece : pieces) {
-            if (piece.getId() == parent.regionId()) {
-                continue;
-            }
-            Metapb.Peer self = null;
-            for (Metapb.Peer p : piece.getPeersList()) {
-                if (p.getStoreId() == parent.self().getStoreId()) {
-                    self = p;
-                }
-            }
-            RegionPeer existing = peers.get(piece.getId());
-            if (existing != null) {
-                if (existing.initialized()) {
-                    LOG.warn("region {}: split of region {} found it open here already", piece.getId(), parent.regionId());
-                    continue;
-                }
-                peers.remove(piece.getId());
-                existing.close(new PeerException.Closed(piece.getId(), "the uninitialized peer"));
-            }
-            try {
-                RegionPeer created = RegionPeer.open(context, piece, self);
-                peers.put(piece.getId(), created);
-                if (leader) {
-                    created.campaign();
-                }
-                created.publish();
-            } catch (RuntimeException e) {
-                LOG.error("region {}: cannot open the peer a split of region {} created", piece.getId(),
-                        parent.regionId(), e);
-            }
-        }
-    }
-
-    /** Closes and erases a peer that left its region. */
-    private void destroy(RegionPeer peer) {
-        peers.remove(peer.regionId());
-        views.remove(peer.regionId());
-        // Not RegionNotFound: a proposal still waiting here may yet commit through the other replicas.
-        peer.close(new PeerException.Closed(peer.regionId(), "the removed peer"));
-        peer.destroy();
-        listener.removed(peer.regionId());
-    }
-
-    private void handleClose(PeerTask.Close task) {
-        RegionPeer peer = peers.remove(task.regionId());
-        views.remove(task.regionId());
-        if (peer != null) {
-            peer.close(new PeerException.Closed(task.regionId(), "the peer"));
-        }
-        task.future().complete(null);
-    }
-
-    private void handleStatus(PeerTask.Status task) {
-        if (task.regionId() != 0) { // 0: the wake-up of close()
-            statusQueries.add(task);
-        }
-    }
-
-    /** Answered at the end of the pass, so they see the effect of everything handed in before them. */
-    private void answerStatusQueries() {
-        for (PeerTask.Status task : statusQueries) {
-            try {
-                answerStatus(task);
-            } catch (RuntimeException e) {
-                task.fail(e);
-            }
-        }
-        statusQueries.clear();
-    }
-
-    private void answerStatus(PeerTask.Status task) {
-        RegionPeer peer = peers.get(task.regionId());
-        if (peer == null) {
-            task.fail(new PeerException.RegionNotFound(task.regionId()));
-            return;
-        }
-        task.future().complete(new PeerStatus(peer.region(), peer.status(), peer.applyState().getAppliedIndex(),
-                peer.firstLogIndex(), peer.lastLogIndex(), peer.isLive()));
-    }
-
-    private void processReadies() {
-        List<RegionPeer> ready = new ArrayList<>();
-        for (RegionPeer p : peers.values()) {
-            if (p.isLive() && p.hasReady()) {
-                ready.add(p);
-            }
-        }
-        if (!ready.isEmpty()) {
-            groupCommit.run(ready);
-            for (RegionPeer p : ready) {
-                afterRound(p);
-            }
-        }
-    }
-
-    /** What a round of Ready handling left for the driver: peers to open, close or destroy. */
-    private void afterRound(RegionPeer p) {
-        if (!p.isLive()) {
-            return;
-        }
-        for (List<Metapb.Region> pieces : p.takeSplits()) {
-            openSplitPieces(p, pieces);
-        }
-        for (Metapb.Region source : p.takeMergedSources()) {
-            finishMergedSource(source);
-        }
-        if (p.isRemoved()) {
-            destroy(p);
-        }
+        });
     }
 
     private void published(PeerView view, boolean shapeChanged) {
@@ -813,33 +721,71 @@ public final class PeerDriver implements AutoCloseable {
         }
     }
 
-    private void failPeer(RegionPeer p, Throwable cause) {
-        if (!p.isLive()) {
-            return;
-        }
-        LOG.error("region {}: peer fail-stopped", p.regionId(), cause);
-        views.remove(p.regionId());
-        p.fail(cause);
-    }
-
     private void shutdown() {
-        for (PeerTask.Status task : statusQueries) {
-            task.fail(new PeerException.Closed(task.regionId(), "the peer driver"));
+        tickTimer.shutdownNow();
+        raftSystem.stop();
+        applySystem.stop();
+        PeerException closed = new PeerException.Closed(0, "the peer driver");
+        synchronized (meta) {
+            for (PeerFsm f : List.copyOf(peers.values())) {
+                f.peer().close(new PeerException.Closed(f.regionId(), "the peer driver"));
+                retire(f);
+            }
+            for (ApplyFsm a : List.copyOf(applies.values())) {
+                a.abandon(closed);
+            }
+            applies.clear();
         }
-        statusQueries.clear();
-        for (RegionPeer p : peers.values()) {
-            p.close(new PeerException.Closed(p.regionId(), "the peer driver"));
-        }
-        peers.clear();
         views.clear();
-        state.set(State.TERMINATED);
-        failMailbox();
         snapshotWorker.shutdownNow();
     }
 
-    private void failMailbox() {
-        for (PeerTask task = mailbox.poll(); task != null; task = mailbox.poll()) {
-            task.fail(new PeerException.Closed(task.regionId(), "the peer driver"));
+    /** The links between regions' machines, for the apply pool. */
+    private final class Links implements ApplyFsm.Links {
+        @Override
+        public void toPeer(long regionId, PeerTask task) {
+            PeerFsm f = peers.get(regionId);
+            if (f != null) {
+                f.send(task);
+            }
+        }
+
+        @Override
+        public boolean toApply(long regionId, ApplyTask task) {
+            ApplyFsm a = applies.get(regionId);
+            return a != null && a.send(task);
+        }
+
+        @Override
+        public boolean toMergeSource(long sourceRegionId, long storeId, ApplyTask task) {
+            synchronized (meta) {
+                if (!applies.containsKey(sourceRegionId)) {
+                    // A restarted store may replay the target's CommitMerge before it opened the source.
+                    Metapb.Region onDisk = PeerBootstrap.regionOnDisk(engine, sourceRegionId);
+                    Metapb.Peer self = onDisk == null ? null : RegionMembership.peerOnStore(onDisk, storeId);
+                    if (self == null) {
+                        return false;
+                    }
+                    register(RegionPeer.open(context, onDisk, self)).send(new PeerTask.Open(onDisk, self,
+                            new CompletableFuture<>()));
+                }
+                return toApply(sourceRegionId, task);
+            }
+        }
+    }
+
+    /** An apply poller: runs each apply machine of its batch. */
+    private static final class ApplyPoller implements BatchSystem.PollHandler<ApplyFsm> {
+        @Override
+        public void handle(List<ApplyFsm> batch) {
+            for (ApplyFsm a : batch) {
+                a.run();
+            }
+        }
+
+        @Override
+        public boolean hasMoreWork(ApplyFsm fsm) {
+            return false;
         }
     }
 }

@@ -24,10 +24,17 @@ import io.kvasir.raft.core.RaftConfig;
  *                             many of its entries ({@code merge-max-log-gap}); default 10
  * @param mergeCheckTickMillis how often a region being merged checks on its target
  *                             ({@code merge-check-tick-interval}); default 2 s
+ * @param storePoolSize        raft pollers: threads that run peers and write their logs
+ *                             ({@code store-pool-size}); default 2
+ * @param applyPoolSize        apply pollers: threads that apply committed entries
+ *                             ({@code apply-pool-size}); default 2
+ * @param storeMaxBatchSize    most peers a raft poller takes at once, all of whose log writes share
+ *                             one synced write ({@code store-max-batch-size}); default 256
+ * @param applyMaxBatchSize    most regions an apply poller takes at once ({@code apply-max-batch-size}); default 256
  */
 public record PeerDriverConfig(RaftConfig raft, long tickMillis, long raftEntryMaxSize, long raftLogGcCountLimit,
         long raftLogGcKeepEntries, int entryCacheCapacity, long maxPeerDownMillis, long mergeMaxLogGap,
-        long mergeCheckTickMillis) {
+        long mergeCheckTickMillis, int storePoolSize, int applyPoolSize, int storeMaxBatchSize, int applyMaxBatchSize) {
 
     public static final long DEFAULT_TICK_MILLIS = 1000;
     public static final long DEFAULT_RAFT_ENTRY_MAX_SIZE = 8L << 20;
@@ -37,6 +44,9 @@ public record PeerDriverConfig(RaftConfig raft, long tickMillis, long raftEntryM
     public static final long DEFAULT_MAX_PEER_DOWN_MILLIS = 10 * 60 * 1000;
     public static final long DEFAULT_MERGE_MAX_LOG_GAP = 10;
     public static final long DEFAULT_MERGE_CHECK_TICK_MILLIS = 2000;
+    public static final int DEFAULT_STORE_POOL_SIZE = 2;
+    public static final int DEFAULT_APPLY_POOL_SIZE = 2;
+    public static final int DEFAULT_MAX_BATCH_SIZE = 256;
 
     public PeerDriverConfig {
         require(raft != null, "raft settings must not be null");
@@ -50,6 +60,10 @@ public record PeerDriverConfig(RaftConfig raft, long tickMillis, long raftEntryM
         require(maxPeerDownMillis > 0, "maxPeerDownMillis must be positive, was " + maxPeerDownMillis);
         require(mergeMaxLogGap > 0, "mergeMaxLogGap must be positive, was " + mergeMaxLogGap);
         require(mergeCheckTickMillis > 0, "mergeCheckTickMillis must be positive, was " + mergeCheckTickMillis);
+        require(storePoolSize > 0, "storePoolSize must be positive, was " + storePoolSize);
+        require(applyPoolSize > 0, "applyPoolSize must be positive, was " + applyPoolSize);
+        require(storeMaxBatchSize > 0, "storeMaxBatchSize must be positive, was " + storeMaxBatchSize);
+        require(applyMaxBatchSize > 0, "applyMaxBatchSize must be positive, was " + applyMaxBatchSize);
     }
 
     /**
@@ -110,6 +124,10 @@ public record PeerDriverConfig(RaftConfig raft, long tickMillis, long raftEntryM
         private long maxPeerDownMillis = DEFAULT_MAX_PEER_DOWN_MILLIS;
         private long mergeMaxLogGap = DEFAULT_MERGE_MAX_LOG_GAP;
         private long mergeCheckTickMillis = DEFAULT_MERGE_CHECK_TICK_MILLIS;
+        private int storePoolSize = DEFAULT_STORE_POOL_SIZE;
+        private int applyPoolSize = DEFAULT_APPLY_POOL_SIZE;
+        private int storeMaxBatchSize = DEFAULT_MAX_BATCH_SIZE;
+        private int applyMaxBatchSize = DEFAULT_MAX_BATCH_SIZE;
 
         private Builder() {
         }
@@ -159,9 +177,30 @@ public record PeerDriverConfig(RaftConfig raft, long tickMillis, long raftEntryM
             return this;
         }
 
+        public Builder storePoolSize(int threads) {
+            this.storePoolSize = threads;
+            return this;
+        }
+
+        public Builder applyPoolSize(int threads) {
+            this.applyPoolSize = threads;
+            return this;
+        }
+
+        public Builder storeMaxBatchSize(int peers) {
+            this.storeMaxBatchSize = peers;
+            return this;
+        }
+
+        public Builder applyMaxBatchSize(int regions) {
+            this.applyMaxBatchSize = regions;
+            return this;
+        }
+
         public PeerDriverConfig build() {
             return new PeerDriverConfig(raft, tickMillis, raftEntryMaxSize, raftLogGcCountLimit, raftLogGcKeepEntries,
-                    entryCacheCapacity, maxPeerDownMillis, mergeMaxLogGap, mergeCheckTickMillis);
+                    entryCacheCapacity, maxPeerDownMillis, mergeMaxLogGap, mergeCheckTickMillis, storePoolSize,
+                    applyPoolSize, storeMaxBatchSize, applyMaxBatchSize);
         }
     }
 }

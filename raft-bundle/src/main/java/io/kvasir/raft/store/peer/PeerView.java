@@ -19,9 +19,10 @@ import java.util.List;
  * @param pendingPeers       while leading: peers still catching up (a snapshot, or the log since
  *                           they were added)
  * @param downPeers          while leading: peers not heard from for {@code max-peer-down-duration}
+ * @param mergeTargetId      the region this one is merging into (PrepareMerge applied), 0 when none
  */
 public record PeerView(Metapb.Region region, Metapb.Peer self, long leaderPeerId, long term, long leaseDeadlineNanos,
-        List<Metapb.Peer> pendingPeers, List<Pdpb.PeerStats> downPeers) {
+        List<Metapb.Peer> pendingPeers, List<Pdpb.PeerStats> downPeers, long mergeTargetId) {
 
     public long regionId() {
         return region.getId();

@@ -16,12 +16,8 @@ import io.kvasir.kvproto.RaftCmdpb.AdminRequest;
 import io.kvasir.kvproto.RaftCmdpb.CommitMergeRequest;
 import io.kvasir.kvproto.RaftCmdpb.RaftCmdRequest;
 import io.kvasir.kvproto.RaftServerpb.MergeState;
-import io.kvasir.kvproto.RaftServerpb.RaftApplyState;
 import io.kvasir.kvproto.RaftServerpb.RaftMessage;
-import io.kvasir.kvproto.RaftServerpb.PeerState;
 import io.kvasir.kvproto.RaftServerpb.RaftTruncatedState;
-import io.kvasir.kvproto.RaftServerpb.RegionLocalState;
-import io.kvasir.raft.api.DataKeys;
 import io.kvasir.raft.core.ConfChangeRefusedException;
 import io.kvasir.raft.core.ConfChanges;
 import io.kvasir.raft.core.ProposalDroppedException;
@@ -30,7 +26,6 @@ import io.kvasir.raft.core.RawNode;
 import io.kvasir.raft.core.Ready;
 import io.kvasir.raft.core.SoftState;
 import io.kvasir.raft.core.StateRole;
-import io.kvasir.raft.core.StorageException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,17 +36,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One region's peer on this store: its Raft node ({@link RawNode}) over its log
- * ({@link EngineLogStorage}), its {@link Applier}, its waiting proposals ({@link ProposalQueue})
- * and reads ({@link ReadQueue}). It knows nothing of threads: the {@link PeerDriver} calls it from
- * its one thread and decides when to persist, so that many peers share one synced write.
+ * One region's peer on this store, the Raft side: its Raft node ({@link RawNode}) over its log
+ * ({@link EngineLogStorage}), its waiting proposals ({@link ProposalQueue}) and reads
+ * ({@link ReadQueue}), and the region as its {@link ApplyFsm} last reported it. It knows nothing
+ * of threads: the raft poller running its {@link PeerFsm} calls it, one thread at a time, and
+ * decides when to persist, so that a batch of peers shares one synced write.
  *
  * <p>A Ready is handled in phases, in the order of the Ready contract: {@link #takeReady} installs
- * a snapshot if the Ready carries one and stages the log writes, the driver adds them to the shared
- * batch ({@link ReadyWork#addTo}) and writes it, then {@link #persisted} (place proposals, publish,
- * send messages), {@link #apply} (committed entries, in their own batch with the apply state, then
- * futures and reads), {@link #advance}. An exception in any phase is the driver's cue to
- * {@link #fail} this peer; the others go on.
+ * a snapshot if the Ready carries one (only once the apply machine applied everything handed to
+ * it) and stages the log writes, the poller adds them to the shared batch ({@link ReadyWork#addTo})
+ * and writes it, then {@link #persisted} (place proposals, publish, send messages),
+ * {@link #handOver} (committed entries, with their proposals' futures, to the apply machine),
+ * {@link #advance}. The apply machine's results come back through {@link #applied}. An exception
+ * in any phase is the poller's cue to {@link #fail} this peer; the others go on.
  *
  * <p>A peer created by a message from its leader starts <em>uninitialized</em>: it knows its
  * region's id but not its range or members, holds no data, and waits for a snapshot.
@@ -97,7 +94,19 @@ final class RegionPeer {
     private final PeerDriverConfig config;
     private final RawNode node;
     private final EngineLogStorage storage;
-    private final Applier applier;
+    /** This region's apply machine: committed entries go there, results come back as {@link ApplyResult}s. */
+    private final ApplyFsm apply;
+    /** The region, its merge and how far it is applied, as the last {@link ApplyResult} said. */
+    private Metapb.Region region;
+    private MergeState merging;
+    private long appliedIndex;
+    /** The last committed index handed to the apply machine. */
+    private long handedIndex;
+    /** The highest log index a compaction was asked for, so that each is asked once. */
+    private long compactionAsked;
+    /** Completed once the entries committed when the peer opened are applied. */
+    private CompletableFuture<Void> opening;
+    private long openUntil;
     private final ProposalQueue proposals;
     private final ReadQueue reads;
     private final SnapshotBuilder snapshots;
@@ -107,7 +116,6 @@ final class RegionPeer {
     private Throwable failure;
     /** The node's status, read lazily and dropped whenever an input may have changed it. */
     private RaftStatus status;
-    private long appliedEntries;
     /** The term of the last applied entry: a new leader serves lease reads only once it applied one of its own term. */
     private long appliedTerm;
     /** Ticks since the peer opened, and when each other peer was last heard from. */
@@ -143,16 +151,48 @@ final class RegionPeer {
         this.storage = new EngineLogStorage(engine, regionId, ConfStates.fromRegion(init.region()), init.raftState(),
                 init.applyState().getTruncatedState(), config.entryCacheCapacity());
         this.snapshots = new SnapshotBuilder(engine, ctx.snapshotPaths(), ctx.snapshotWorker(), regionId);
-        this.storage.snapshotSource(() -> snapshots.current(storage.truncatedState().getIndex(), this::snapshotPoint));
+        this.storage.snapshotSource(() -> snapshots.current(storage.truncatedState().getIndex(), this::takeSnapshot));
         // Restart from the applied index: the core hands out committed entries after it again.
         this.node = new RawNode(config.raftConfigFor(self.getId(), init.applyState().getAppliedIndex()), storage);
-        this.applier = new Applier(engine, init.region(), init.applyState(), init.merging(),
-                request -> ctx.mergeSources().catchUp(this, request));
+        this.region = init.region();
+        this.merging = init.merging();
+        this.appliedIndex = init.applyState().getAppliedIndex();
+        this.handedIndex = appliedIndex;
         this.proposals = new ProposalQueue(regionId);
         this.reads = new ReadQueue(regionId);
         this.appliedTerm = termOrZero(init.applyState().getAppliedIndex());
         this.wallLease = new WallLease(TimeUnit.MILLISECONDS.toNanos(config.tickMillis()), config.raft().electionTick(),
                 ctx.ticker().nanos());
+        this.apply = new ApplyFsm(ctx.applySystem(), ctx, ctx.links(), self.getStoreId(), init.region(),
+                init.applyState(), init.merging(), appliedTerm);
+    }
+
+    /** This region's apply machine; the driver registers it beside the peer. */
+    ApplyFsm applyFsm() {
+        return apply;
+    }
+
+    /**
+     * Completes {@code future} once every entry committed now is applied, so that a proposal made
+     * afterwards reaches a leader (a restarted sole voter campaigns only then: a pending membership
+     * change would stop it).
+     */
+    void awaitOpen(CompletableFuture<Void> future) {
+        opening = future;
+        openUntil = status().commit();
+        maybeOpened();
+    }
+
+    private void maybeOpened() {
+        if (opening != null && appliedIndex >= openUntil) {
+            CompletableFuture<Void> f = opening;
+            opening = null;
+            campaignIfSoleVoter();
+            // Published now, not when the campaign's Ready is handled: a sole voter leads from
+            // here on, and requests routed meanwhile should not be bounced as not_leader.
+            publish();
+            f.complete(null);
+        }
     }
 
     /** Loads the region's state from the engine, or bootstraps it; see {@link PeerBootstrap}. */
@@ -184,7 +224,7 @@ final class RegionPeer {
     }
 
     Metapb.Region region() {
-        return applier.region();
+        return region;
     }
 
     boolean initialized() {
@@ -222,7 +262,7 @@ final class RegionPeer {
 
     /** The merge this region prepared as a source (it is frozen), or null. */
     MergeState merging() {
-        return applier.merging();
+        return merging;
     }
 
     /** Campaigns now; a region born of a split on its parent's leader does, to be served at once. */
@@ -243,8 +283,8 @@ final class RegionPeer {
         return status;
     }
 
-    RaftApplyState applyState() {
-        return applier.state();
+    long appliedIndex() {
+        return appliedIndex;
     }
 
     long firstLogIndex() {
@@ -255,9 +295,6 @@ final class RegionPeer {
         return storage.lastIndex();
     }
 
-    long appliedEntries() {
-        return appliedEntries;
-    }
 
     // ---- input --------------------------------------------------------------------------------------
 
@@ -279,6 +316,11 @@ final class RegionPeer {
             status = null;
             node.campaign();
         }
+    }
+
+    /** Whether a merge this region prepared is due for a check on its target (every merge-check-tick-interval). */
+    boolean mergeCheckDue() {
+        return ticks % config.mergeCheckTicks() == 0;
     }
 
     /** A message from another store's peer of this region. */
@@ -320,7 +362,7 @@ final class RegionPeer {
             return false;
         }
         try {
-            if (applier.merging() != null && !(cmd.hasAdminRequest()
+            if (merging != null && !(cmd.hasAdminRequest()
                     && cmd.getAdminRequest().getCmdType() == AdminCmdType.RollbackMerge)) {
                 throw new PeerException.Merging(regionId);
             }
@@ -452,10 +494,9 @@ final class RegionPeer {
         mergeProposed = true;
         publish();
         future.whenComplete((ok, failure) -> {
-            // On the driver thread: the future completes from apply or from the proposal queue.
-            if (failure != null && applier.merging() == null) {
-                mergeProposed = false;
-                publish();
+            if (failure != null) {
+                // Completed on an apply thread or here: the peer hears of it through its mailbox.
+                ctx.links().toPeer(regionId, new PeerTask.Run(PeerTask.Run.PREPARE_MERGE_FAILED));
             }
         });
         LOG.info("region {}: proposed to merge into region {} (min index {})", regionId, target.getId(), minMatched + 1);
@@ -481,51 +522,12 @@ final class RegionPeer {
      * holds them; another replica of the source proposes it then.
      */
     CommitMergeRequest commitMergeRequest() {
-        MergeState m = applier.merging();
+        MergeState m = merging;
         if (m == null) {
             throw new IllegalStateException("region " + regionId + " is not merging");
         }
         return CommitMergeRequest.newBuilder().setSource(region()).setCommit(m.getCommit())
                 .addAllEntries(storage.entries(m.getMinIndex(), m.getCommit() + 1, Long.MAX_VALUE)).build();
-    }
-
-    /**
-     * Applies this source peer's log up to the merge's commit index, from its own log and then
-     * from the entries the CommitMerge carries (TiKV's {@code CatchUpLogs}); returns the region as
-     * PrepareMerge left it. Called, on the driver thread, while the target applies the CommitMerge.
-     *
-     * @throws IllegalStateException when this peer cannot reach the commit point or did not
-     *                               prepare this merge: the target must not take the range then
-     */
-    Metapb.Region catchUpForMerge(long targetId, CommitMergeRequest request) {
-        if (!isLive() || !initialized()) {
-            throw new IllegalStateException("region " + regionId + ": the merge source peer here is "
-                    + (isLive() ? "uninitialized" : lifecycle.toString().toLowerCase(java.util.Locale.ROOT)));
-        }
-        long commit = request.getCommit();
-        long applied = applier.appliedIndex();
-        if (applied < commit) {
-            List<Entry> entries = new ArrayList<>();
-            long carriedFrom = request.getEntriesCount() == 0 ? commit + 1 : request.getEntries(0).getIndex();
-            if (applied + 1 < carriedFrom) {
-                entries.addAll(storage.entries(applied + 1, carriedFrom, Long.MAX_VALUE));
-            }
-            for (Entry e : request.getEntriesList()) {
-                if (e.getIndex() > applied && e.getIndex() <= commit) {
-                    entries.add(e);
-                }
-            }
-            LOG.info("region {}: catching up from index {} to {} for the merge into region {}", regionId, applied,
-                    commit, targetId);
-            applyEntries(entries);
-        }
-        MergeState m = applier.merging();
-        if (m == null || m.getCommit() != commit || m.getTarget().getId() != targetId) {
-            throw new IllegalStateException("region " + regionId + " did not prepare the merge into region " + targetId
-                    + " at index " + commit + (m == null ? "" : "; it prepared one into " + m.getTarget().getId()
-                    + " at " + m.getCommit()));
-        }
-        return region();
     }
 
     /**
@@ -541,7 +543,7 @@ final class RegionPeer {
             future.completeExceptionally(new PeerException.NotLeader(regionId, st.leaderId()));
             return;
         }
-        if (mergeProposed || applier.merging() != null) {
+        if (mergeProposed || merging != null) {
             future.completeExceptionally(new PeerException.Merging(regionId));
             return;
         }
@@ -550,8 +552,12 @@ final class RegionPeer {
 
     // ---- Ready, in phases ---------------------------------------------------------------------------
 
+    /**
+     * Whether a Ready can be handled now. One that installs a snapshot waits until the apply
+     * machine applied everything handed to it: the snapshot replaces the data under it.
+     */
     boolean hasReady() {
-        return node.hasReady();
+        return node.hasReady() && !(node.hasPendingSnapshot() && handedIndex > appliedIndex);
     }
 
     ReadyWork takeReady() {
@@ -567,8 +573,13 @@ final class RegionPeer {
         SnapshotInstaller.Installed installed = SnapshotInstaller.install(engine, ctx.snapshotPaths(), regionId,
                 rd.snapshot(), hs);
         storage.restored(installed.raftState(), installed.applyState().getTruncatedState());
-        applier.restored(installed.region(), installed.applyState());
+        region = installed.region();
+        merging = null;
+        appliedIndex = installed.applyState().getAppliedIndex();
+        handedIndex = appliedIndex;
+        compactionAsked = 0;
         appliedTerm = rd.snapshot().getMetadata().getTerm();
+        apply.send(new ApplyTask.Restored(installed.region(), installed.applyState(), appliedTerm));
         LOG.info("region {}: peer {} installed a snapshot at index {}: {}", regionId, self.getId(),
                 installed.applyState().getAppliedIndex(), RegionMembership.describe(installed.region()));
         if (!ConfChanges.mentions(rd.snapshot().getMetadata().getConfState(), self.getId())) {
@@ -589,6 +600,7 @@ final class RegionPeer {
         }
         proposals.placed(rd.entries());
         reads.confirmed(rd.readStates());
+        readsApplied(); // a read point at or below the applied index is served at once
         // Published before the messages go: a TimeoutNow among them ends the lease, and lease
         // readers must see that before the transferee can win an election.
         publish();
@@ -619,87 +631,67 @@ final class RegionPeer {
     }
 
     /**
-     * Applies {@code work}'s committed entries: their data changes, the new apply state and, when
-     * due, log GC, in one batch; then hands membership changes to the node and answers proposals
-     * and reads.
+     * Hands {@code work}'s committed entries to the apply machine, each with the future of the
+     * proposal it carries (TiKV's {@code handle_raft_committed_entries}).
      */
-    void apply(ReadyWork work) {
+    void handOver(ReadyWork work) {
         List<Entry> committed = work.ready.committedEntries();
-        // A merge may have applied some of them already, catching this source peer up.
         int skip = 0;
-        while (skip < committed.size() && committed.get(skip).getIndex() <= applier.appliedIndex()) {
+        while (skip < committed.size() && committed.get(skip).getIndex() <= handedIndex) {
             skip++;
         }
-        committed = committed.subList(skip, committed.size());
-        if (committed.isEmpty()) {
-            readsApplied();
+        if (skip == committed.size()) {
             return;
         }
-        ctx.beforeApply().accept(regionId);
-        applyEntries(committed);
+        List<Entry> entries = committed.subList(skip, committed.size());
+        List<CompletableFuture<Void>> callbacks = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            callbacks.add(proposals.take(e.getIndex(), e.getTerm()));
+        }
+        handedIndex = entries.get(entries.size() - 1).getIndex();
+        if (!apply.send(new ApplyTask.Apply(List.copyOf(entries), callbacks))) {
+            throw new IllegalStateException("region " + regionId + ": the apply machine is stopped");
+        }
     }
 
-    /** Applies {@code committed}, the entries right after the applied index, in one batch; see {@link #apply}. */
-    private void applyEntries(List<Entry> committed) {
-        if (committed.isEmpty()) {
+    /**
+     * The apply machine wrote a batch: the Raft side catches up with it — membership changes into
+     * the node, splits and merges for the driver, reads whose point is now applied, log compaction.
+     */
+    void applied(ApplyResult r) {
+        if (!isLive()) {
             return;
         }
-        List<Applier.Outcome> outcomes;
-        RaftApplyState next;
-        RaftTruncatedState truncated = storage.truncatedState();
-        long applied = committed.get(committed.size() - 1).getIndex();
-        try (WriteBatch batch = engine.newWriteBatch()) {
-            outcomes = applier.stage(batch, committed);
-            long compactTo = LogGc.compactIndex(storage.firstIndex(), applied, () -> replicatedIndex(applied), config);
-            MergeState merge = applier.stagedMerging();
-            if (merge != null) {
-                // The CommitMerge carries the entries from min_index on: they stay.
-                compactTo = Math.min(compactTo, merge.getMinIndex() - 1);
-            }
-            if (compactTo > storage.firstIndex() - 1) {
-                truncated = storage.stageCompaction(batch, compactTo);
-            }
-            next = applier.stageState(batch, truncated);
-            // Not synced: the log is, and replay from it redoes whatever a machine crash loses,
-            // exactly once, because the data and the apply state travel together.
-            engine.write(batch, WriteOptions.NO_SYNC);
-        } catch (RuntimeException | Error e) {
-            applier.abandonStaged();
-            throw e;
+        status = null;
+        Metapb.Region before = region;
+        MergeState mergeBefore = merging;
+        appliedIndex = Math.max(appliedIndex, r.appliedIndex());
+        appliedTerm = r.appliedTerm();
+        region = r.region();
+        merging = r.merging();
+        for (ConfChangeV2 cc : r.confChanges()) {
+            applyConfChange(cc);
         }
-        Metapb.Region before = applier.region();
-        MergeState mergeBefore = applier.merging();
-        applier.applied(next);
-        if (truncated != storage.truncatedState()) {
-            storage.compacted(truncated);
+        splitPieces.addAll(r.splits());
+        mergedSources.addAll(r.mergedSources());
+        if (r.truncated().getIndex() > storage.truncatedState().getIndex()) {
+            dropCompactedLog(r.truncated());
         }
-        appliedEntries += committed.size();
-        appliedTerm = committed.get(committed.size() - 1).getTerm();
-        for (Applier.Outcome o : outcomes) {
-            if (o.confChange() != null) {
-                applyConfChange(o);
-            }
-            if (o.split() != null) {
-                splitPieces.add(o.split());
-            }
-            if (o.mergedSource() != null) {
-                mergedSources.add(o.mergedSource());
-            }
-            CompletableFuture<Void> f = proposals.take(o.index(), o.term());
-            if (f == null) {
-                continue;
-            }
-            if (o.error() == null) {
-                f.complete(null);
-            } else {
-                f.completeExceptionally(o.error());
-            }
-        }
-        if (mergeBefore != applier.merging()) {
+        if (mergeBefore != merging) {
             mergeProposed = false; // the merge applied, or rolled back: its state says what comes next
         }
         readsApplied();
-        if (before != applier.region()) {
+        maybeCompact();
+        if (before != region || mergeBefore != merging) {
+            publish();
+        }
+        maybeOpened();
+    }
+
+    /** A PrepareMerge this leader proposed failed: lease reads may resume. */
+    void prepareMergeFailed() {
+        if (merging == null && mergeProposed) {
+            mergeProposed = false;
             publish();
         }
     }
@@ -710,12 +702,41 @@ final class RegionPeer {
      * commits, so it fails and the client re-routes.
      */
     private void readsApplied() {
-        MergeState merge = applier.merging();
-        if (merge == null) {
-            reads.applied(applier.appliedIndex());
+        if (merging == null) {
+            reads.applied(appliedIndex);
         } else {
-            reads.applied(Math.min(applier.appliedIndex(), merge.getCommit() - 1));
+            reads.applied(Math.min(appliedIndex, merging.getCommit() - 1));
             reads.failAll(new PeerException.Merging(regionId));
+        }
+    }
+
+    /**
+     * Asks the apply machine to record a compaction when the log holds more than the GC limit
+     * (TiKV's raft-log-gc tick and CompactLog); the entries go once it did ({@link #dropCompactedLog}).
+     */
+    private void maybeCompact() {
+        long compactTo = LogGc.compactIndex(storage.firstIndex(), appliedIndex, () -> replicatedIndex(appliedIndex), config);
+        if (merging != null) {
+            // The CommitMerge carries the entries from min_index on: they stay.
+            compactTo = Math.min(compactTo, merging.getMinIndex() - 1);
+        }
+        if (compactTo <= storage.firstIndex() - 1 || compactTo <= compactionAsked) {
+            return;
+        }
+        compactionAsked = compactTo;
+        apply.send(new ApplyTask.Compact(RaftTruncatedState.newBuilder().setIndex(compactTo)
+                .setTerm(storage.term(compactTo)).build()));
+    }
+
+    /** The apply state records {@code truncated}: the log below it is not read again, and goes. */
+    private void dropCompactedLog(RaftTruncatedState truncated) {
+        long from = storage.firstIndex();
+        storage.compacted(truncated);
+        try (WriteBatch batch = engine.newWriteBatch()) {
+            // One range tombstone: exactly this region's log prefix, which nothing reads again.
+            batch.deleteRange(ColumnFamily.RAFT, LocalKeys.raftLogKey(regionId, Math.min(from, truncated.getIndex())),
+                    LocalKeys.raftLogKey(regionId, truncated.getIndex() + 1));
+            engine.write(batch, WriteOptions.NO_SYNC);
         }
     }
 
@@ -730,12 +751,12 @@ final class RegionPeer {
         }
     }
 
-    private void applyConfChange(Applier.Outcome o) {
+    private void applyConfChange(ConfChangeV2 cc) {
         status = null;
-        node.applyConfChange(o.confChange());
+        node.applyConfChange(cc);
         for (Metapb.Peer p : region().getPeersList()) {
             if (p.getId() != self.getId() && !catchUpIndex.containsKey(p.getId()) && !lastHeard.containsKey(p.getId())) {
-                catchUpIndex.put(p.getId(), o.index());
+                catchUpIndex.put(p.getId(), appliedIndex);
                 lastHeard.put(p.getId(), ticks); // a new peer is not down before it had a chance to answer
             }
         }
@@ -777,13 +798,14 @@ final class RegionPeer {
         RaftStatus st = status();
         boolean leader = st.role() == StateRole.LEADER;
         long deadline = Long.MIN_VALUE;
-        if (leader && appliedTerm == st.term() && !mergeProposed && applier.merging() == null) {
+        if (leader && appliedTerm == st.term() && !mergeProposed && merging == null) {
             deadline = ConfStates.isSoleVoter(region(), self.getId()) ? Long.MAX_VALUE
                     : wallLease.deadline(node.lease(), true);
         }
         List<Metapb.Peer> pending = leader ? pendingPeers : List.of();
         List<Pdpb.PeerStats> down = leader ? downPeers : List.of();
-        PeerView view = new PeerView(region(), self(), st.leaderId(), st.term(), deadline, pending, down);
+        PeerView view = new PeerView(region(), self(), st.leaderId(), st.term(), deadline, pending, down,
+                merging == null ? 0 : merging.getTarget().getId());
         PeerView old = published;
         if (old != null && old.equals(view)) {
             return;
@@ -833,14 +855,13 @@ final class RegionPeer {
         return ticks - lastHeard.getOrDefault(peerId, 0L) > config.maxPeerDownTicks();
     }
 
-    private SnapshotBuilder.Point snapshotPoint() {
-        if (applier.merging() != null) {
-            // A snapshot says nothing of the merge: a follower installing one would take writes
-            // again if it led. The log, which is kept from min_index on, serves a lagging peer.
-            throw new StorageException.SnapshotTemporarilyUnavailable();
+    /** An engine snapshot at the applied index, taken by the apply machine, which alone knows it exactly. */
+    private CompletableFuture<SnapshotBuilder.Taken> takeSnapshot() {
+        CompletableFuture<SnapshotBuilder.Taken> taken = new CompletableFuture<>();
+        if (!apply.send(new ApplyTask.TakeSnapshot(taken))) {
+            taken.completeExceptionally(new PeerException.Closed(regionId, "the region's apply"));
         }
-        long applied = applier.appliedIndex();
-        return new SnapshotBuilder.Point(region(), applied, storage.term(applied));
+        return taken;
     }
 
     private long termOrZero(long index) {
@@ -860,40 +881,51 @@ final class RegionPeer {
         PeerException failed = new PeerException.PeerFailed(regionId, cause);
         proposals.failAll(failed);
         reads.failAll(failed);
+        failOpening(failed);
+        apply.send(new ApplyTask.Stop(false, new CompletableFuture<>()));
     }
 
-    /** Closes the peer, failing what still waits with {@code cause}. Idempotent. */
+    /** Closes the peer and its apply machine, failing what still waits with {@code cause}. Idempotent. */
     void close(PeerException cause) {
+        if (closeRaftSide(cause)) {
+            apply.send(new ApplyTask.Stop(false, new CompletableFuture<>()));
+        }
+    }
+
+    /**
+     * Closes the peer, and has its apply machine, after everything handed to it, remove the
+     * region's state and data from the engine and leave a tombstone with the region as last
+     * applied, so that late messages for this peer do not bring it back. Completes once that is
+     * durable.
+     */
+    CompletableFuture<Void> closeAndErase(PeerException cause) {
+        closeRaftSide(cause);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!apply.send(new ApplyTask.Stop(true, done))) {
+            // The apply machine stopped already (it failed): nothing else writes to this region.
+            ApplyFsm.erase(engine, region);
+            done.complete(null);
+        }
+        return done;
+    }
+
+    private boolean closeRaftSide(PeerException cause) {
         if (lifecycle == PeerLifecycle.CLOSED) {
-            return;
+            return false;
         }
         transition(PeerLifecycle.CLOSED);
         proposals.failAll(cause);
         reads.failAll(cause);
+        failOpening(cause);
         snapshots.clear();
+        return true;
     }
 
-    /**
-     * Removes the peer's state and data from the engine, leaving a tombstone with the region as
-     * last known, so that late messages for this peer do not bring it back. Call after
-     * {@link #close}.
-     */
-    void destroy() {
-        Metapb.Region r = region();
-        try (WriteBatch batch = engine.newWriteBatch()) {
-            batch.deleteRange(ColumnFamily.RAFT, LocalKeys.regionRaftPrefix(regionId), LocalKeys.regionRaftPrefixEnd(regionId));
-            batch.put(ColumnFamily.RAFT, LocalKeys.regionStateKey(regionId), RegionLocalState.newBuilder()
-                    .setState(PeerState.Tombstone).setRegion(r).build().toByteArray());
-            if (r.getPeersCount() > 0) {
-                byte[] start = DataKeys.data(r.getStartKey().toByteArray());
-                byte[] end = DataKeys.dataEnd(r.getEndKey().toByteArray());
-                for (ColumnFamily cf : ColumnFamily.DATA) {
-                    batch.deleteRange(cf, start, end);
-                }
-            }
-            engine.write(batch, WriteOptions.SYNC);
+    private void failOpening(Throwable cause) {
+        if (opening != null) {
+            opening.completeExceptionally(cause);
+            opening = null;
         }
-        LOG.info("region {}: peer {} destroyed; tombstone at {}", regionId, self.getId(), RegionMembership.describe(r));
     }
 
     private void transition(PeerLifecycle next) {

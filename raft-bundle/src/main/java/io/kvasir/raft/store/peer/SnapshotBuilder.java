@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds a leader's region snapshots for followers that fell behind its log (TiKV's snapshot
- * generation in the region worker). The engine snapshot is taken on the Raft loop, at the applied
- * index, so data and index agree; the files are written on a worker thread in the engine-neutral
+ * generation in the region worker). The engine snapshot is taken by the region's apply machine,
+ * at its applied index, so data and index agree; the files are written on a worker thread in the engine-neutral
  * format of engine-api, and until they are ready the core is told to ask again
  * ({@link StorageException.SnapshotTemporarilyUnavailable}), which it does on the next heartbeat
  * response. The last snapshot built is reused while it still covers the compacted log.
@@ -41,6 +41,10 @@ final class SnapshotBuilder {
 
     /** Where a snapshot would be taken now: the applied region and index. */
     record Point(Metapb.Region region, long index, long term) {
+    }
+
+    /** An engine snapshot and the point it was taken at. */
+    record Taken(io.kvasir.engine.api.Snapshot view, Point point) {
     }
 
     private final KvEngine engine;
@@ -59,9 +63,9 @@ final class SnapshotBuilder {
 
     /**
      * A snapshot at index {@code minIndex} or later, or {@code SnapshotTemporarilyUnavailable}
-     * while one is being built from {@code point}.
+     * while one is being built from what {@code take} yields.
      */
-    Snapshot current(long minIndex, Supplier<Point> point) {
+    Snapshot current(long minIndex, Supplier<CompletableFuture<Taken>> take) {
         if (built != null && built.getMetadata().getIndex() >= minIndex) {
             return built;
         }
@@ -72,31 +76,31 @@ final class SnapshotBuilder {
             try {
                 replace(building.join());
             } catch (CompletionException e) {
-                LOG.warn("region {}: building a snapshot failed; trying again", regionId, e.getCause());
+                if (!(e.getCause() instanceof StorageException.SnapshotTemporarilyUnavailable)) {
+                    LOG.warn("region {}: building a snapshot failed; trying again", regionId, e.getCause());
+                }
             }
             building = null;
             if (built != null && built.getMetadata().getIndex() >= minIndex) {
                 return built;
             }
         }
-        start(point.get());
+        building = take.get().thenApplyAsync(this::export, worker);
         throw new StorageException.SnapshotTemporarilyUnavailable();
     }
 
-    private void start(Point at) {
-        io.kvasir.engine.api.Snapshot view = engine.snapshot();
+    private Snapshot export(Taken taken) {
+        Point at = taken.point();
         SnapKey key = new SnapKey(regionId, at.term(), at.index());
         Path dir = paths.generated(key);
-        building = CompletableFuture.supplyAsync(() -> {
-            try (view) {
-                SnapshotPaths.delete(dir); // a leftover of an earlier attempt
-                KeyRange range = KeyRange.of(DataKeys.data(at.region().getStartKey().toByteArray()),
-                        DataKeys.dataEnd(at.region().getEndKey().toByteArray()));
-                SnapshotManifest manifest = engine.exportSnapshot(view, range, ColumnFamily.DATA, dir);
-                return toRaft(at, manifest);
-            }
-        }, worker);
         LOG.info("region {}: building snapshot {}", regionId, key);
+        try (io.kvasir.engine.api.Snapshot view = taken.view()) {
+            SnapshotPaths.delete(dir); // a leftover of an earlier attempt
+            KeyRange range = KeyRange.of(DataKeys.data(at.region().getStartKey().toByteArray()),
+                    DataKeys.dataEnd(at.region().getEndKey().toByteArray()));
+            SnapshotManifest manifest = engine.exportSnapshot(view, range, ColumnFamily.DATA, dir);
+            return toRaft(at, manifest);
+        }
     }
 
     private static Snapshot toRaft(Point at, SnapshotManifest manifest) {

@@ -213,11 +213,11 @@ class PeerDriverTest {
         start(config().build());
         await(driver.open(region, PeerFixtures.selfOf(region)));
         awaitSettled(1);
-        // Hold the driver inside the apply of one proposal while 8 threads propose: everything
-        // they send waits in the mailbox and goes out in the next pass.
+        // Hold the region's raft poller just after the log write of one proposal while 8 threads
+        // propose: everything they send waits in the region's mailbox and goes out in its next round.
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        driver.beforeApplyForTesting(regionId -> {
+        driver.afterPersistForTesting(() -> {
             if (entered.getCount() > 0) {
                 entered.countDown();
                 awaitLatch(release);
