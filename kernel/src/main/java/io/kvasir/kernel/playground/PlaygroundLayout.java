@@ -75,6 +75,7 @@ record PlaygroundLayout(Path dataDir, String engine, int pdPort, int pdStatusPor
     /** The config file of store {@code i}. */
     String storeConfig(int i) {
         StorePorts p = stores.get(i);
+        int pools = poolSize(Runtime.getRuntime().availableProcessors(), stores.size());
         return """
                 # Written by `kvasir playground`; rewritten at every start.
                 node.roles = ["store"]
@@ -83,7 +84,21 @@ record PlaygroundLayout(Path dataDir, String engine, int pdPort, int pdStatusPor
                 storage.data-dir = "%s"
                 storage.engine = "%s"
                 pd.endpoints = ["%s"]
-                """.formatted(HOST, p.grpc(), HOST, p.status(), escape(storeDir(i)), engine, pdAddress());
+                # The stores share this machine's cores: each gets its share of raft and apply threads.
+                raftstore.store-pool-size = %d
+                raftstore.apply-pool-size = %d
+                """.formatted(HOST, p.grpc(), HOST, p.status(), escape(storeDir(i)), engine, pdAddress(),
+                pools, pools);
+    }
+
+    /**
+     * Threads per raft or apply pool of each of {@code stores} stores on {@code cores} cores: the
+     * cores shared by every store's two pools, at least one and at most TiKV's default of two.
+     * (On 2 cores, three stores with two-thread pools measured 40% slower at 64 client threads than
+     * with one-thread pools: bench/results/replication-playground.md.)
+     */
+    static int poolSize(int cores, int stores) {
+        return Math.max(1, Math.min(2, cores / (2 * stores)));
     }
 
     private static String escape(Path p) {

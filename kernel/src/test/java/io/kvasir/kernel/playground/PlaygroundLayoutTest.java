@@ -44,6 +44,17 @@ class PlaygroundLayoutTest {
         assertEquals(List.of(layout.pdAddress()), store.getStringList("pd.endpoints"));
         assertTrue(store.getString("storage.data-dir").endsWith("store-1"));
         assertEquals("rocksdb", store.getString("storage.engine"));
+        int pools = store.getInt("raftstore.store-pool-size");
+        assertTrue(pools >= 1 && pools <= 2, "pool size " + pools);
+        assertEquals(pools, store.getInt("raftstore.apply-pool-size"));
+    }
+
+    @Test
+    void theStoresShareTheMachinesCoresAmongTheirPools() {
+        assertEquals(1, PlaygroundLayout.poolSize(2, 3), "2 cores, 3 stores");
+        assertEquals(1, PlaygroundLayout.poolSize(1, 1));
+        assertEquals(2, PlaygroundLayout.poolSize(4, 1));
+        assertEquals(2, PlaygroundLayout.poolSize(32, 3), "never more than TiKV's default");
     }
 
     @Test
