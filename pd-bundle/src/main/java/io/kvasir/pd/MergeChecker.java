@@ -110,8 +110,8 @@ final class MergeChecker {
             return null;
         }
         RegionShape reported = tree.reported(adjacent.getRegion().getId());
-        // TiKV merges only regions with peers on the same stores. TODO(pd-bundle): move the
-        // source's peers onto the target's stores first, as PD's CreateMergeRegionOperator does.
+        // TiKV merges only regions with peers on the same stores. PD first moves the source's
+        // peers onto the target's stores (CreateMergeRegionOperator); that step is not built yet.
         if (reported == null || !isHealthy(reported) || !stores(reported).equals(stores(source))) {
             return null;
         }

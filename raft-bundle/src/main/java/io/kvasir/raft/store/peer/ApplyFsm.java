@@ -352,12 +352,16 @@ final class ApplyFsm extends Fsm<ApplyTask> {
         }
     }
 
-    private static void answer(Applier.Outcome o, Entry e, CompletableFuture<Void> callback) {
+    /**
+     * Answers a proposal from its entry's outcome. An entry a merge's catch-up applied is answered
+     * with the outcome recorded then; without one (or for another term) its fate is unknown here.
+     */
+    private void answer(Applier.Outcome o, Entry e, CompletableFuture<Void> callback) {
         if (callback == null) {
             return;
         }
         if (o == null || (e != null && o.term() != e.getTerm())) {
-            callback.completeExceptionally(new PeerException.Closed(0, "a merge's catch-up of the region"));
+            callback.completeExceptionally(new PeerException.Closed(regionId, "a merge's catch-up of the region"));
         } else if (o.error() == null) {
             callback.complete(null);
         } else {
