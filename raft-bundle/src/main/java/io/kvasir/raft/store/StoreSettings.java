@@ -1,5 +1,10 @@
 package io.kvasir.raft.store;
 
+import static io.kvasir.raft.store.ConfigValues.countUpTo;
+import static io.kvasir.raft.store.ConfigValues.positiveBytes;
+import static io.kvasir.raft.store.ConfigValues.positiveCount;
+import static io.kvasir.raft.store.ConfigValues.positiveDuration;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.kvasir.engine.api.SplitPolicy;
@@ -41,20 +46,20 @@ public record StoreSettings(
                 config.getIsNull("server.advertise-status-addr") ? config.getString("server.status-addr")
                         : nonBlank(config, "server.advertise-status-addr"),
                 labels(config),
-                positive(config, "raftstore.pd-heartbeat-tick-interval"),
-                positive(config, "raftstore.pd-store-heartbeat-tick-interval"),
+                positiveDuration(config, "raftstore.pd-heartbeat-tick-interval"),
+                positiveDuration(config, "raftstore.pd-store-heartbeat-tick-interval"),
                 positiveBytes(config, "raftstore.raft-entry-max-size"),
-                positive(config, "raftstore.raft-base-tick-interval"),
+                positiveDuration(config, "raftstore.raft-base-tick-interval"),
                 positiveCount(config, "raftstore.raft-log-gc-count-limit"),
-                (int) Math.min(Integer.MAX_VALUE, positiveCount(config, "raftstore.max-inflight-writes")),
+                countUpTo(config, "raftstore.max-inflight-writes", Integer.MAX_VALUE),
                 splitPolicy(config),
-                positive(config, "raftstore.split-region-check-tick-interval"),
+                positiveDuration(config, "raftstore.split-region-check-tick-interval"),
                 positiveCount(config, "raftstore.merge-max-log-gap"),
-                positive(config, "raftstore.merge-check-tick-interval"),
-                boundedCount(config, "raftstore.store-pool-size"),
-                boundedCount(config, "raftstore.apply-pool-size"),
-                boundedCount(config, "raftstore.store-max-batch-size"),
-                boundedCount(config, "raftstore.apply-max-batch-size"));
+                positiveDuration(config, "raftstore.merge-check-tick-interval"),
+                countUpTo(config, "raftstore.store-pool-size", 1024),
+                countUpTo(config, "raftstore.apply-pool-size", 1024),
+                countUpTo(config, "raftstore.store-max-batch-size", 1024),
+                countUpTo(config, "raftstore.apply-max-batch-size", 1024));
     }
 
     private static SplitPolicy splitPolicy(Config config) {
@@ -80,39 +85,6 @@ public record StoreSettings(
         String v = config.getString(key);
         if (v.isBlank()) {
             throw new ConfigException.BadValue(config.origin(), key, "must not be empty");
-        }
-        return v;
-    }
-
-    /** A positive count that fits an int (pool sizes, batch sizes). */
-    private static int boundedCount(Config config, String key) {
-        long n = positiveCount(config, key);
-        if (n > 1024) {
-            throw new ConfigException.BadValue(config.origin(), key, "must be at most 1024, got " + n);
-        }
-        return (int) n;
-    }
-
-    private static Duration positive(Config config, String key) {
-        Duration d = config.getDuration(key);
-        if (d.isNegative() || d.isZero()) {
-            throw new ConfigException.BadValue(config.origin(), key, "must be positive, got " + d);
-        }
-        return d;
-    }
-
-    private static long positiveBytes(Config config, String key) {
-        long v = config.getBytes(key);
-        if (v <= 0) {
-            throw new ConfigException.BadValue(config.origin(), key, "must be positive, got " + v);
-        }
-        return v;
-    }
-
-    private static long positiveCount(Config config, String key) {
-        long v = config.getLong(key);
-        if (v <= 0) {
-            throw new ConfigException.BadValue(config.origin(), key, "must be positive, got " + v);
         }
         return v;
     }

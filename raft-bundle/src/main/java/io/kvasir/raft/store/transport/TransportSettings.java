@@ -1,5 +1,9 @@
 package io.kvasir.raft.store.transport;
 
+import static io.kvasir.raft.store.ConfigValues.countUpTo;
+import static io.kvasir.raft.store.ConfigValues.positiveBytes;
+import static io.kvasir.raft.store.ConfigValues.positiveDuration;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.time.Duration;
@@ -62,8 +66,8 @@ public record TransportSettings(
 
     /** Reads the {@code server.*} transport keys; a bad value fails with the key named. */
     public static TransportSettings from(Config config) {
-        Duration initial = positive(config, "server.raft-client-initial-reconnect-backoff");
-        Duration max = positive(config, "server.raft-client-max-backoff");
+        Duration initial = positiveDuration(config, "server.raft-client-initial-reconnect-backoff");
+        Duration max = positiveDuration(config, "server.raft-client-max-backoff");
         if (max.compareTo(initial) < 0) {
             throw new ConfigException.BadValue(config.origin(), "server.raft-client-max-backoff",
                     "must not be shorter than server.raft-client-initial-reconnect-backoff (" + initial + "), got " + max);
@@ -79,41 +83,17 @@ public record TransportSettings(
                     "must be at most 64MiB, got " + chunk);
         }
         return new TransportSettings(
-                positiveInt(config, "server.raft-client-queue-size"),
-                positiveInt(config, "server.raft-msg-max-batch-size"),
+                countUpTo(config, "server.raft-client-queue-size", Integer.MAX_VALUE),
+                countUpTo(config, "server.raft-msg-max-batch-size", Integer.MAX_VALUE),
                 positiveBytes(config, "server.max-grpc-send-msg-len"),
                 initial,
                 max,
-                positive(config, "server.grpc-keepalive-time"),
-                positive(config, "server.grpc-keepalive-timeout"),
-                positiveInt(config, "server.concurrent-send-snap-limit"),
-                positiveInt(config, "server.concurrent-recv-snap-limit"),
+                positiveDuration(config, "server.grpc-keepalive-time"),
+                positiveDuration(config, "server.grpc-keepalive-timeout"),
+                countUpTo(config, "server.concurrent-send-snap-limit", Integer.MAX_VALUE),
+                countUpTo(config, "server.concurrent-recv-snap-limit", Integer.MAX_VALUE),
                 rate,
                 (int) chunk);
-    }
-
-    private static Duration positive(Config config, String key) {
-        Duration d = config.getDuration(key);
-        if (d.isNegative() || d.isZero()) {
-            throw new ConfigException.BadValue(config.origin(), key, "must be positive, got " + d);
-        }
-        return d;
-    }
-
-    private static long positiveBytes(Config config, String key) {
-        long v = config.getBytes(key);
-        if (v <= 0) {
-            throw new ConfigException.BadValue(config.origin(), key, "must be positive, got " + v);
-        }
-        return v;
-    }
-
-    private static int positiveInt(Config config, String key) {
-        long v = config.getLong(key);
-        if (v <= 0 || v > Integer.MAX_VALUE) {
-            throw new ConfigException.BadValue(config.origin(), key, "must be between 1 and " + Integer.MAX_VALUE + ", got " + v);
-        }
-        return (int) v;
     }
 
     private static void requirePositive(String name, long v) {
