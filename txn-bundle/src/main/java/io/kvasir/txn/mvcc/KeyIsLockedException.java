@@ -1,22 +1,14 @@
 package io.kvasir.txn.mvcc;
 
-import java.util.Arrays;
-
 /** A read met another transaction's lock (TiKV's {@code KeyIsLocked}): the client resolves it and reads again. */
-public final class KeyIsLockedException extends RuntimeException {
+public final class KeyIsLockedException extends TxnException {
     private static final long serialVersionUID = 1L;
 
-    private final transient byte[] key;
     private final transient Lock lock;
 
     public KeyIsLockedException(byte[] key, Lock lock) {
-        super("key is locked by the transaction that started at " + lock.startTs(), null, false, false);
-        this.key = key.clone();
+        super(key, "key is locked by the transaction that started at " + lock.startTs());
         this.lock = lock;
-    }
-
-    public byte[] key() {
-        return Arrays.copyOf(key, key.length);
     }
 
     public Lock lock() {
