@@ -15,6 +15,7 @@ import io.kvasir.raft.api.RegionRoute;
 import io.kvasir.raft.api.RegionStore;
 import io.kvasir.txn.api.RawStorage;
 import io.kvasir.txn.api.RawStorageException;
+import io.kvasir.txn.sched.Latches;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;

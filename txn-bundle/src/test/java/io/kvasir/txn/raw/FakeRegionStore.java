@@ -17,17 +17,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** One region on a real engine, written directly (no Raft): what RawKv needs of a store, and no more. */
-final class FakeRegionStore implements RegionStore {
+public final class FakeRegionStore implements RegionStore {
     final KvEngine engine;
     final Metapb.Region region;
-    final AtomicInteger writes = new AtomicInteger();
+    public final AtomicInteger writes = new AtomicInteger();
 
-    FakeRegionStore(KvEngine engine, Metapb.Region region) {
+    public FakeRegionStore(KvEngine engine, Metapb.Region region) {
         this.engine = engine;
         this.region = region;
     }
 
-    Kvrpcpb.Context context() {
+    public Kvrpcpb.Context context() {
         return Kvrpcpb.Context.newBuilder().setRegionId(region.getId()).setRegionEpoch(region.getRegionEpoch())
                 .setPeer(region.getPeers(0)).build();
     }

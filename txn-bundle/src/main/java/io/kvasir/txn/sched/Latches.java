@@ -1,4 +1,4 @@
-package io.kvasir.txn.raw;
+package io.kvasir.txn.sched;
 
 import java.util.Arrays;
 import java.util.Collection;
@@ -11,15 +11,15 @@ import java.util.function.Supplier;
  * have finished, and becomes their new tail. Taking every slot in one step under a lock makes
  * waits acyclic, so there is no deadlock. Hash collisions only cost needless waiting.
  */
-final class Latches {
+public final class Latches {
     private final CompletableFuture<?>[] tails;
 
-    Latches(int slots) {
+    public Latches(int slots) {
         tails = new CompletableFuture<?>[slots];
         Arrays.fill(tails, CompletableFuture.completedFuture(null));
     }
 
-    <T> CompletableFuture<T> run(Collection<byte[]> keys, Supplier<CompletableFuture<T>> action) {
+    public <T> CompletableFuture<T> run(Collection<byte[]> keys, Supplier<CompletableFuture<T>> action) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         CompletableFuture<?>[] waits;
         synchronized (this) {

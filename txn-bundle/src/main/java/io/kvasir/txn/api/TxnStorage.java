@@ -1,0 +1,39 @@
+package io.kvasir.txn.api;
+
+import io.kvasir.kvproto.Kvrpcpb;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * TiKV's transactional API over a store's regions (Percolator over MVCC, API V1: user keys as
+ * given, stored memcomparable-encoded). The OSGi service the gRPC facade calls: each method takes
+ * the request and completes with the whole response but its {@code region_error}, key errors
+ * included, as TiKV's storage layer answers them.
+ *
+ * <p>Futures complete exceptionally with {@link io.kvasir.raft.api.RegionException} (the facade
+ * answers {@code region_error}; the client re-routes) or {@link TxnStorageException} (a malformed
+ * request). A write that answers key errors wrote nothing.
+ */
+public interface TxnStorage {
+
+    CompletableFuture<Kvrpcpb.GetResponse> get(Kvrpcpb.GetRequest request);
+
+    CompletableFuture<Kvrpcpb.BatchGetResponse> batchGet(Kvrpcpb.BatchGetRequest request);
+
+    CompletableFuture<Kvrpcpb.ScanResponse> scan(Kvrpcpb.ScanRequest request);
+
+    CompletableFuture<Kvrpcpb.PrewriteResponse> prewrite(Kvrpcpb.PrewriteRequest request);
+
+    CompletableFuture<Kvrpcpb.CommitResponse> commit(Kvrpcpb.CommitRequest request);
+
+    CompletableFuture<Kvrpcpb.CleanupResponse> cleanup(Kvrpcpb.CleanupRequest request);
+
+    CompletableFuture<Kvrpcpb.BatchRollbackResponse> batchRollback(Kvrpcpb.BatchRollbackRequest request);
+
+    CompletableFuture<Kvrpcpb.CheckTxnStatusResponse> checkTxnStatus(Kvrpcpb.CheckTxnStatusRequest request);
+
+    CompletableFuture<Kvrpcpb.TxnHeartBeatResponse> txnHeartBeat(Kvrpcpb.TxnHeartBeatRequest request);
+
+    CompletableFuture<Kvrpcpb.ResolveLockResponse> resolveLock(Kvrpcpb.ResolveLockRequest request);
+
+    CompletableFuture<Kvrpcpb.ScanLockResponse> scanLock(Kvrpcpb.ScanLockRequest request);
+}

@@ -1,0 +1,472 @@
+package io.kvasir.txn.percolator;
+
+import com.google.protobuf.ByteString;
+import io.kvasir.engine.api.ColumnFamily;
+import io.kvasir.engine.api.EngineIterator;
+import io.kvasir.engine.api.IterOptions;
+import io.kvasir.engine.api.Snapshot;
+import io.kvasir.kvproto.Kvrpcpb;
+import io.kvasir.raft.api.DataKeys;
+import io.kvasir.raft.api.RegionErrors;
+import io.kvasir.raft.api.RegionKeys;
+import io.kvasir.raft.api.RegionRoute;
+import io.kvasir.raft.api.RegionStore;
+import io.kvasir.txn.api.TxnStorage;
+import io.kvasir.txn.api.TxnStorageException;
+import io.kvasir.txn.mvcc.CheckTxnStatus;
+import io.kvasir.txn.mvcc.Commit;
+import io.kvasir.txn.mvcc.KeyIsLockedException;
+import io.kvasir.txn.mvcc.Lock;
+import io.kvasir.txn.mvcc.MvccReader;
+import io.kvasir.txn.mvcc.MvccTxn;
+import io.kvasir.txn.mvcc.Prewrite;
+import io.kvasir.txn.mvcc.Rollback;
+import io.kvasir.txn.mvcc.TimeStamps;
+import io.kvasir.txn.mvcc.TxnException;
+import io.kvasir.txn.mvcc.TxnHeartBeat;
+import io.kvasir.txn.mvcc.TxnKeys;
+import io.kvasir.txn.sched.Latches;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
+
+/**
+ * TiKV's transactional commands over a store's regions (TiKV's {@code Storage} and its
+ * {@code txn::scheduler}, reduced): reads take a snapshot of the region (lease or ReadIndex) and
+ * never wait for writers; a write command takes the latches of its keys (commands on overlapping
+ * keys run one after another, the rest concurrently), reads a snapshot taken under them, runs its
+ * Percolator actions, and proposes everything they staged as ONE Raft command, or nothing when
+ * any key is refused.
+ *
+ * <p>Async commit and 1PC are not done: a prewrite asking for them is answered as a plain 2PC
+ * prewrite ({@code min_commit_ts = 0}, {@code one_pc_commit_ts = 0}), which tells the client to
+ * commit the usual way. Pessimistic locks are not yet taken; a prewrite of a pessimistic lock is
+ * refused.
+ */
+public final class TxnKv implements TxnStorage {
+
+    /** Latch slots: enough that unrelated keys seldom share one. */
+    private static final int LATCH_SLOTS = 4096;
+
+    private final RegionStore regions;
+    private final Latches latches = new Latches(LATCH_SLOTS);
+
+    public TxnKv(RegionStore regions) {
+        this.regions = regions;
+    }
+
+    // ---- reads --------------------------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<Kvrpcpb.GetResponse> get(Kvrpcpb.GetRequest req) {
+        byte[] key = req.getKey().toByteArray();
+        return read(req.getContext(), List.of(key), reader -> {
+            Kvrpcpb.GetResponse.Builder b = Kvrpcpb.GetResponse.newBuilder();
+            try {
+                byte[] v = reader.get(key, req.getVersion(), resolved(req.getContext()));
+                if (v == null) {
+                    b.setNotFound(true);
+                } else {
+                    b.setValue(ByteString.copyFrom(v));
+                }
+            } catch (KeyIsLockedException e) {
+                b.setError(KeyErrors.of(e));
+            }
+            return b.build();
+        });
+    }
+
+    /** Pairs for the keys that exist, or that a lock hides, in the request's order. */
+    @Override
+    public CompletableFuture<Kvrpcpb.BatchGetResponse> batchGet(Kvrpcpb.BatchGetRequest req) {
+        List<byte[]> keys = bytes(req.getKeysList());
+        return read(req.getContext(), keys, reader -> {
+            Kvrpcpb.BatchGetResponse.Builder b = Kvrpcpb.BatchGetResponse.newBuilder();
+            Set<Long> resolved = resolved(req.getContext());
+            for (byte[] key : keys) {
+                try {
+                    byte[] v = reader.get(key, req.getVersion(), resolved);
+                    if (v != null) {
+                        b.addPairs(Kvrpcpb.KvPair.newBuilder().setKey(ByteString.copyFrom(key)).setValue(ByteString.copyFrom(v)));
+                    }
+                } catch (KeyIsLockedException e) {
+                    b.addPairs(Kvrpcpb.KvPair.newBuilder().setKey(ByteString.copyFrom(key)).setError(KeyErrors.of(e)));
+                }
+            }
+            return b.build();
+        });
+    }
+
+    /**
+     * Up to {@code limit} visible pairs from {@code start_key}, to {@code end_key} or the region's
+     * end: every key that has versions or a lock is looked at; deleted ones are skipped and a
+     * blocking lock is reported in its pair.
+     */
+    @Override
+    public CompletableFuture<Kvrpcpb.ScanResponse> scan(Kvrpcpb.ScanRequest req) {
+        if (req.getReverse()) {
+            return CompletableFuture.failedFuture(new TxnStorageException("reverse transactional scans are not supported yet"));
+        }
+        byte[] start = req.getStartKey().toByteArray();
+        RegionRoute route;
+        try {
+            route = regions.route(req.getContext());
+            checkKeys(route, List.of(start));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return regions.snapshot(route).thenApply(snapshot -> {
+            try (Snapshot s = snapshot) {
+                return scan(new MvccReader(s), s, route, start, req);
+            }
+        });
+    }
+
+    private Kvrpcpb.ScanResponse scan(MvccReader reader, Snapshot s, RegionRoute route, byte[] start, Kvrpcpb.ScanRequest req) {
+        Kvrpcpb.ScanResponse.Builder b = Kvrpcpb.ScanResponse.newBuilder();
+        byte[] lower = DataKeys.data(TxnKeys.encode(start));
+        byte[] upper = DataKeys.dataEnd(route.region().getEndKey().toByteArray());
+        if (!req.getEndKey().isEmpty()) {
+            byte[] end = DataKeys.data(TxnKeys.encode(req.getEndKey().toByteArray()));
+            if (java.util.Arrays.compareUnsigned(end, upper) < 0) {
+                upper = end;
+            }
+        }
+        Set<Long> resolved = resolved(req.getContext());
+        int limit = req.getLimit() == 0 ? Integer.MAX_VALUE : req.getLimit();
+        try (UserKeys keys = new UserKeys(s, lower, upper)) {
+            for (byte[] key = keys.next(); key != null && b.getPairsCount() < limit; key = keys.next()) {
+                try {
+                    byte[] v = reader.get(key, req.getVersion(), resolved);
+                    if (v != null) {
+                        Kvrpcpb.KvPair.Builder pair = Kvrpcpb.KvPair.newBuilder().setKey(ByteString.copyFrom(key));
+                        if (!req.getKeyOnly()) {
+                            pair.setValue(ByteString.copyFrom(v));
+                        }
+                        b.addPairs(pair);
+                    }
+                } catch (KeyIsLockedException e) {
+                    b.addPairs(Kvrpcpb.KvPair.newBuilder().setKey(ByteString.copyFrom(key)).setError(KeyErrors.of(e)));
+                }
+            }
+        }
+        return b.build();
+    }
+
+    @Override
+    public CompletableFuture<Kvrpcpb.ScanLockResponse> scanLock(Kvrpcpb.ScanLockRequest req) {
+        RegionRoute route;
+        try {
+            route = regions.route(req.getContext());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return regions.snapshot(route).thenApply(snapshot -> {
+            try (Snapshot s = snapshot) {
+                Kvrpcpb.ScanLockResponse.Builder b = Kvrpcpb.ScanLockResponse.newBuilder();
+                int limit = req.getLimit() == 0 ? Integer.MAX_VALUE : req.getLimit();
+                for (LockedKey locked : locks(s, route, req.getStartKey(), req.getEndKey())) {
+                    if (b.getLocksCount() >= limit) {
+                        break;
+                    }
+                    if (locked.lock().startTs() <= req.getMaxVersion()) {
+                        b.addLocks(KeyErrors.lockInfo(locked.key(), locked.lock()));
+                    }
+                }
+                return b.build();
+            }
+        });
+    }
+
+    // ---- writes -------------------------------------------------------------------------------------
+
+    @Override
+    public CompletableFuture<Kvrpcpb.PrewriteResponse> prewrite(Kvrpcpb.PrewriteRequest req) {
+        for (boolean pessimistic : req.getIsPessimisticLockList()) {
+            if (pessimistic) {
+                return CompletableFuture.failedFuture(new TxnStorageException("pessimistic transactions are not supported yet"));
+            }
+        }
+        List<byte[]> keys = new ArrayList<>();
+        req.getMutationsList().forEach(m -> keys.add(m.getKey().toByteArray()));
+        Prewrite.Props props = new Prewrite.Props(req.getStartVersion(), req.getPrimaryLock().toByteArray(),
+                req.getLockTtl(), req.getTxnSize(), req.getMinCommitTs());
+        return write(req.getContext(), keys, (reader, txn) -> {
+            Kvrpcpb.PrewriteResponse.Builder b = Kvrpcpb.PrewriteResponse.newBuilder();
+            for (Kvrpcpb.Mutation m : req.getMutationsList()) {
+                try {
+                    Prewrite.prewrite(reader, txn, props, op(m.getOp()), m.getKey().toByteArray(), m.getValue().toByteArray());
+                } catch (TxnException e) {
+                    b.addErrors(KeyErrors.of(e));
+                }
+            }
+            return new Staged<>(b.build(), b.getErrorsCount() == 0);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Kvrpcpb.CommitResponse> commit(Kvrpcpb.CommitRequest req) {
+        List<byte[]> keys = bytes(req.getKeysList());
+        return write(req.getContext(), keys, (reader, txn) -> {
+            Kvrpcpb.CommitResponse.Builder b = Kvrpcpb.CommitResponse.newBuilder().setCommitVersion(req.getCommitVersion());
+            try {
+                for (byte[] key : keys) {
+                    Commit.commit(reader, txn, key, req.getStartVersion(), req.getCommitVersion());
+                }
+            } catch (TxnException e) {
+                return new Staged<>(b.setError(KeyErrors.of(e)).build(), false);
+            }
+            return new Staged<>(b.build(), true);
+        });
+    }
+
+    /**
+     * Rolls the transaction back on the key unless its lock is still alive by {@code current_ts};
+     * answers the commit_ts of a transaction that committed instead.
+     */
+    @Override
+    public CompletableFuture<Kvrpcpb.CleanupResponse> cleanup(Kvrpcpb.CleanupRequest req) {
+        byte[] key = req.getKey().toByteArray();
+        return write(req.getContext(), List.of(key), (reader, txn) -> {
+            Kvrpcpb.CleanupResponse.Builder b = Kvrpcpb.CleanupResponse.newBuilder();
+            Lock lock = reader.lock(key);
+            if (lock != null && lock.startTs() == req.getStartVersion() && req.getCurrentTs() != 0
+                    && TimeStamps.physical(req.getCurrentTs()) < TimeStamps.physical(lock.startTs()) + lock.ttl()) {
+                return new Staged<>(b.setError(KeyErrors.of(new KeyIsLockedException(key, lock))).build(), false);
+            }
+            try {
+                Rollback.rollback(reader, txn, key, req.getStartVersion());
+            } catch (TxnException.Committed c) {
+                return new Staged<>(b.setCommitVersion(c.commitTs()).build(), false);
+            }
+            return new Staged<>(b.build(), true);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Kvrpcpb.BatchRollbackResponse> batchRollback(Kvrpcpb.BatchRollbackRequest req) {
+        List<byte[]> keys = bytes(req.getKeysList());
+        return write(req.getContext(), keys, (reader, txn) -> {
+            Kvrpcpb.BatchRollbackResponse.Builder b = Kvrpcpb.BatchRollbackResponse.newBuilder();
+            try {
+                for (byte[] key : keys) {
+                    Rollback.rollback(reader, txn, key, req.getStartVersion());
+                }
+            } catch (TxnException e) {
+                return new Staged<>(b.setError(KeyErrors.of(e)).build(), false);
+            }
+            return new Staged<>(b.build(), true);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Kvrpcpb.CheckTxnStatusResponse> checkTxnStatus(Kvrpcpb.CheckTxnStatusRequest req) {
+        byte[] primary = req.getPrimaryKey().toByteArray();
+        return write(req.getContext(), List.of(primary), (reader, txn) -> {
+            Kvrpcpb.CheckTxnStatusResponse.Builder b = Kvrpcpb.CheckTxnStatusResponse.newBuilder();
+            CheckTxnStatus.Status s;
+            try {
+                s = CheckTxnStatus.check(reader, txn, primary, req.getLockTs(), req.getCallerStartTs(),
+                        req.getCurrentTs(), req.getRollbackIfNotExist());
+            } catch (TxnException e) {
+                return new Staged<>(b.setError(KeyErrors.of(e)).build(), false);
+            }
+            b.setLockTtl(s.lockTtl()).setCommitVersion(s.commitTs()).setAction(switch (s.action()) {
+                case NO_ACTION -> Kvrpcpb.Action.NoAction;
+                case TTL_EXPIRE_ROLLBACK -> Kvrpcpb.Action.TTLExpireRollback;
+                case LOCK_NOT_EXIST_ROLLBACK -> Kvrpcpb.Action.LockNotExistRollback;
+                case MIN_COMMIT_TS_PUSHED -> Kvrpcpb.Action.MinCommitTSPushed;
+            });
+            if (s.lock() != null) {
+                b.setLockInfo(KeyErrors.lockInfo(primary, s.lock()));
+            }
+            return new Staged<>(b.build(), true);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Kvrpcpb.TxnHeartBeatResponse> txnHeartBeat(Kvrpcpb.TxnHeartBeatRequest req) {
+        byte[] primary = req.getPrimaryLock().toByteArray();
+        return write(req.getContext(), List.of(primary), (reader, txn) -> {
+            Kvrpcpb.TxnHeartBeatResponse.Builder b = Kvrpcpb.TxnHeartBeatResponse.newBuilder();
+            try {
+                b.setLockTtl(TxnHeartBeat.heartBeat(reader, txn, primary, req.getStartVersion(), req.getAdviseLockTtl()));
+            } catch (TxnException e) {
+                return new Staged<>(b.setError(KeyErrors.of(e)).build(), false);
+            }
+            return new Staged<>(b.build(), true);
+        });
+    }
+
+    /**
+     * Commits or rolls back a finished transaction's locks: on the keys named, or, when none are,
+     * every lock of the transaction in the region (the client names none for large transactions).
+     * {@code txn_infos} resolves several transactions at once.
+     */
+    @Override
+    public CompletableFuture<Kvrpcpb.ResolveLockResponse> resolveLock(Kvrpcpb.ResolveLockRequest req) {
+        java.util.Map<Long, Long> outcomes = new java.util.HashMap<>();
+        if (req.getTxnInfosCount() > 0) {
+            req.getTxnInfosList().forEach(t -> outcomes.put(t.getTxn(), t.getStatus()));
+        } else {
+            outcomes.put(req.getStartVersion(), req.getCommitVersion());
+        }
+        RegionRoute route;
+        try {
+            route = regions.route(req.getContext());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<List<byte[]>> keys;
+        if (req.getKeysCount() > 0) {
+            keys = CompletableFuture.completedFuture(bytes(req.getKeysList()));
+        } else {
+            keys = regions.snapshot(route).thenApply(snapshot -> {
+                try (Snapshot s = snapshot) {
+                    List<byte[]> found = new ArrayList<>();
+                    for (LockedKey locked : locks(s, route, ByteString.EMPTY, ByteString.EMPTY)) {
+                        if (outcomes.containsKey(locked.lock().startTs())) {
+                            found.add(locked.key());
+                        }
+                    }
+                    return found;
+                }
+            });
+        }
+        return keys.thenCompose(found -> found.isEmpty() ? CompletableFuture.completedFuture(
+                Kvrpcpb.ResolveLockResponse.getDefaultInstance()) : write(req.getContext(), found, (reader, txn) -> {
+                    Kvrpcpb.ResolveLockResponse.Builder b = Kvrpcpb.ResolveLockResponse.newBuilder();
+                    try {
+                        for (byte[] key : found) {
+                            Lock lock = reader.lock(key);
+                            long startTs = lock != null && outcomes.containsKey(lock.startTs()) ? lock.startTs()
+                                    : req.getStartVersion();
+                            if (lock == null || lock.startTs() != startTs) {
+                                continue; // resolved already
+                            }
+                            long commitTs = outcomes.get(startTs);
+                            if (commitTs > 0) {
+                                Commit.commit(reader, txn, key, startTs, commitTs);
+                            } else {
+                                Rollback.rollback(reader, txn, key, startTs);
+                            }
+                        }
+                    } catch (TxnException e) {
+                        return new Staged<>(b.setError(KeyErrors.of(e)).build(), false);
+                    }
+                    return new Staged<>(b.build(), true);
+                }));
+    }
+
+    // ---- the scheduler -----------------------------------------------------------------------------
+
+    /** A write command's answer, and whether what it staged is to be written. */
+    private record Staged<T>(T response, boolean write) {
+    }
+
+    private <T> CompletableFuture<T> read(Kvrpcpb.Context context, List<byte[]> keys,
+            java.util.function.Function<MvccReader, T> action) {
+        RegionRoute route;
+        try {
+            route = regions.route(context);
+            checkKeys(route, keys);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return regions.snapshot(route).thenApply(snapshot -> {
+            try (Snapshot s = snapshot) {
+                return action.apply(new MvccReader(s));
+            }
+        });
+    }
+
+    /**
+     * Runs a write command: under the latches of {@code keys}, on a snapshot taken under them, then
+     * proposes what the actions staged as one Raft command (unless the command was refused).
+     */
+    private <T> CompletableFuture<T> write(Kvrpcpb.Context context, List<byte[]> keys,
+            BiFunction<MvccReader, MvccTxn, Staged<T>> action) {
+        RegionRoute route;
+        try {
+            route = regions.route(context);
+            checkKeys(route, keys);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        List<byte[]> encoded = new ArrayList<>(keys.size());
+        keys.forEach(k -> encoded.add(TxnKeys.encode(k)));
+        return latches.run(encoded, () -> regions.snapshot(route).thenCompose(snapshot -> {
+            MvccTxn txn = new MvccTxn();
+            Staged<T> staged;
+            try (Snapshot s = snapshot) {
+                staged = action.apply(new MvccReader(s), txn);
+            }
+            if (!staged.write() || txn.isEmpty()) {
+                return CompletableFuture.completedFuture(staged.response());
+            }
+            return regions.write(route, txn.toRequests()).thenApply(done -> staged.response());
+        }));
+    }
+
+    /** Every key must lie in the region, compared encoded as the region's boundaries are. */
+    private static void checkKeys(RegionRoute route, List<byte[]> keys) {
+        for (byte[] key : keys) {
+            if (!RegionKeys.contains(route.region(), TxnKeys.encode(key))) {
+                throw RegionErrors.keyNotInRegion(key, route.region());
+            }
+        }
+    }
+
+    private static Set<Long> resolved(Kvrpcpb.Context context) {
+        return context.getResolvedLocksCount() == 0 ? Set.of() : new HashSet<>(context.getResolvedLocksList());
+    }
+
+    private static Prewrite.Op op(Kvrpcpb.Op op) {
+        return switch (op) {
+            case Put -> Prewrite.Op.PUT;
+            case Del -> Prewrite.Op.DELETE;
+            case Lock -> Prewrite.Op.LOCK;
+            case Insert -> Prewrite.Op.INSERT;
+            case CheckNotExists -> Prewrite.Op.CHECK_NOT_EXISTS;
+            default -> throw new TxnStorageException("mutation op " + op + " is not supported in a prewrite");
+        };
+    }
+
+    private static List<byte[]> bytes(List<ByteString> keys) {
+        List<byte[]> out = new ArrayList<>(keys.size());
+        keys.forEach(k -> out.add(k.toByteArray()));
+        return out;
+    }
+
+    /** A lock and the user key it locks. */
+    private record LockedKey(byte[] key, Lock lock) {
+    }
+
+    /** The region's locks from {@code start} to {@code end} (user keys; empty: the region's bounds). */
+    private static List<LockedKey> locks(Snapshot s, RegionRoute route, ByteString start, ByteString end) {
+        byte[] lower = DataKeys.data(route.region().getStartKey().toByteArray());
+        if (!start.isEmpty()) {
+            byte[] from = DataKeys.data(TxnKeys.encode(start.toByteArray()));
+            if (java.util.Arrays.compareUnsigned(from, lower) > 0) {
+                lower = from;
+            }
+        }
+        byte[] upper = DataKeys.dataEnd(route.region().getEndKey().toByteArray());
+        if (!end.isEmpty()) {
+            byte[] to = DataKeys.data(TxnKeys.encode(end.toByteArray()));
+            if (java.util.Arrays.compareUnsigned(to, upper) < 0) {
+                upper = to;
+            }
+        }
+        List<LockedKey> out = new ArrayList<>();
+        try (EngineIterator it = s.newIterator(ColumnFamily.LOCK, IterOptions.range(lower, upper))) {
+            for (boolean ok = it.seek(lower); ok; ok = it.next()) {
+                out.add(new LockedKey(TxnKeys.decode(DataKeys.origin(it.key())), Lock.parse(it.value())));
+            }
+        }
+        return out;
+    }
+}

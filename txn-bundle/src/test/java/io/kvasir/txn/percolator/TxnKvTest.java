@@ -1,0 +1,142 @@
+package io.kvasir.txn.percolator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.kvasir.engine.api.KvEngine;
+import io.kvasir.engine.rocksdb.RocksDbEngine;
+import io.kvasir.engine.rocksdb.RocksDbOptions;
+import io.kvasir.kvproto.Kvrpcpb;
+import io.kvasir.kvproto.Metapb;
+import io.kvasir.raft.api.RegionException;
+import io.kvasir.txn.mvcc.TimeStamps;
+import io.kvasir.txn.raw.FakeRegionStore;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The transactional API on one region, requests in and responses out, as tikv-client-java drives it. */
+class TxnKvTest {
+
+    @TempDir
+    Path dir;
+    KvEngine engine;
+    FakeRegionStore store;
+    TxnKv txn;
+
+    @BeforeEach
+    void open() {
+        engine = RocksDbEngine.open(dir.resolve("db"), RocksDbOptions.defaults());
+        Metapb.Region region = Metapb.Region.newBuilder().setId(1)
+                .setRegionEpoch(Metapb.RegionEpoch.newBuilder().setVersion(1).setConfVer(1))
+                .addPeers(Metapb.Peer.newBuilder().setId(1).setStoreId(1)).build();
+        store = new FakeRegionStore(engine, region);
+        txn = new TxnKv(store);
+    }
+
+    @AfterEach
+    void close() {
+        engine.close();
+    }
+
+    private static ByteString b(String s) {
+        return ByteString.copyFromUtf8(s);
+    }
+
+    private static Kvrpcpb.Mutation put(String k, String v) {
+        return Kvrpcpb.Mutation.newBuilder().setOp(Kvrpcpb.Op.Put).setKey(b(k)).setValue(b(v)).build();
+    }
+
+    private Kvrpcpb.PrewriteResponse prewrite(long startTs, String primary, Kvrpcpb.Mutation... mutations) {
+        return txn.prewrite(Kvrpcpb.PrewriteRequest.newBuilder().setContext(store.context())
+                .addAllMutations(List.of(mutations)).setPrimaryLock(b(primary)).setStartVersion(startTs)
+                .setLockTtl(3000).setTxnSize(16).setMinCommitTs(startTs).build()).join();
+    }
+
+    private Kvrpcpb.CommitResponse commit(long startTs, long commitTs, String... keys) {
+        Kvrpcpb.CommitRequest.Builder r = Kvrpcpb.CommitRequest.newBuilder().setContext(store.context())
+                .setStartVersion(startTs).setCommitVersion(commitTs);
+        for (String k : keys) {
+            r.addKeys(b(k));
+        }
+        return txn.commit(r.build()).join();
+    }
+
+    private Kvrpcpb.GetResponse get(String key, long version) {
+        return txn.get(Kvrpcpb.GetRequest.newBuilder().setContext(store.context()).setKey(b(key)).setVersion(version)
+                .build()).join();
+    }
+
+    @Test
+    void aTransactionCommitsAndIsReadAtItsVersionsAndScanned() {
+        assertEquals(0, prewrite(10, "a", put("a", "1"), put("b", "2"), put("c", "3")).getErrorsCount());
+        assertTrue(get("a", 15).hasError() && get("a", 15).getError().hasLocked());
+        Kvrpcpb.LockInfo lock = get("b", 15).getError().getLocked();
+        assertEquals(b("a"), lock.getPrimaryLock());
+        assertEquals(10, lock.getLockVersion());
+        assertEquals(16, lock.getTxnSize());
+        assertFalse(commit(10, 20, "a", "b", "c").hasError());
+        assertTrue(get("a", 19).getNotFound());
+        assertEquals(b("1"), get("a", 20).getValue());
+        Kvrpcpb.ScanResponse scan = txn.scan(Kvrpcpb.ScanRequest.newBuilder().setContext(store.context())
+                .setStartKey(b("b")).setLimit(10).setVersion(30).build()).join();
+        assertEquals(List.of(b("b"), b("c")), scan.getPairsList().stream().map(Kvrpcpb.KvPair::getKey).toList());
+        assertEquals(b("3"), scan.getPairs(1).getValue());
+        Kvrpcpb.BatchGetResponse batch = txn.batchGet(Kvrpcpb.BatchGetRequest.newBuilder().setContext(store.context())
+                .addKeys(b("c")).addKeys(b("zz")).addKeys(b("a")).setVersion(30).build()).join();
+        assertEquals(List.of(b("c"), b("a")), batch.getPairsList().stream().map(Kvrpcpb.KvPair::getKey).toList(),
+                "only existing keys, in the request's order");
+    }
+
+    @Test
+    void aPrewriteWithAnyRefusedKeyWritesNothing() {
+        prewrite(10, "x", put("x", "1"));
+        int writes = store.writes.get();
+        Kvrpcpb.PrewriteResponse r = prewrite(12, "w", put("w", "1"), put("x", "2"));
+        assertEquals(1, r.getErrorsCount());
+        assertTrue(r.getErrors(0).hasLocked());
+        assertEquals(writes, store.writes.get(), "no Raft command for a refused prewrite");
+        assertTrue(get("w", 20).getNotFound(), "w was not locked either");
+    }
+
+    @Test
+    void anAbandonedTransactionIsResolvedByCheckTxnStatusAndAResolveOfTheWholeRegion() {
+        long start = TimeStamps.compose(1_000, 0);
+        prewrite(start, "p", put("p", "1"), put("s1", "2"), put("s2", "3"));
+        long now = TimeStamps.compose(1_000 + 3_001, 0);
+        Kvrpcpb.CheckTxnStatusResponse status = txn.checkTxnStatus(Kvrpcpb.CheckTxnStatusRequest.newBuilder()
+                .setContext(store.context()).setPrimaryKey(b("p")).setLockTs(start).setCallerStartTs(now)
+                .setCurrentTs(now).build()).join();
+        assertEquals(Kvrpcpb.Action.TTLExpireRollback, status.getAction());
+        assertEquals(0, status.getLockTtl());
+        txn.resolveLock(Kvrpcpb.ResolveLockRequest.newBuilder().setContext(store.context()).setStartVersion(start)
+                .build()).join(); // no keys: every lock of the transaction in the region
+        Kvrpcpb.ScanLockResponse locks = txn.scanLock(Kvrpcpb.ScanLockRequest.newBuilder().setContext(store.context())
+                .setMaxVersion(Long.MAX_VALUE).build()).join();
+        assertEquals(0, locks.getLocksCount());
+        assertTrue(get("s1", now).getNotFound());
+        assertTrue(commit(start, now, "s2").hasError(), "the writer cannot commit after the rollback");
+    }
+
+    @Test
+    void aKeyOutsideTheRegionIsARegionError() {
+        Metapb.Region half = Metapb.Region.newBuilder().setId(2).setEndKey(ByteString.copyFrom(
+                io.kvasir.txn.mvcc.TxnKeys.encode("m".getBytes())))
+                .setRegionEpoch(Metapb.RegionEpoch.newBuilder().setVersion(1).setConfVer(1))
+                .addPeers(Metapb.Peer.newBuilder().setId(1).setStoreId(1)).build();
+        FakeRegionStore left = new FakeRegionStore(engine, half);
+        TxnKv onLeft = new TxnKv(left);
+        CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class,
+                () -> onLeft.get(Kvrpcpb.GetRequest.newBuilder().setContext(left.context()).setKey(b("z")).setVersion(5)
+                        .build()).join());
+        assertTrue(e.getCause() instanceof RegionException re && re.error().hasKeyNotInRegion(), e.toString());
+        assertTrue(onLeft.get(Kvrpcpb.GetRequest.newBuilder().setContext(left.context()).setKey(b("a")).setVersion(5)
+                .build()).join().getNotFound());
+    }
+}
