@@ -36,4 +36,10 @@ public interface TxnStorage {
     CompletableFuture<Kvrpcpb.ResolveLockResponse> resolveLock(Kvrpcpb.ResolveLockRequest request);
 
     CompletableFuture<Kvrpcpb.ScanLockResponse> scanLock(Kvrpcpb.ScanLockRequest request);
+
+    /**
+     * SplitRegion with {@code is_raw_kv = false}: the split keys are user keys of transactional
+     * data, and the region is cut at their memcomparable encodings (where its boundaries live).
+     */
+    CompletableFuture<Kvrpcpb.SplitRegionResponse> splitRegion(Kvrpcpb.SplitRegionRequest request);
 }

@@ -181,6 +181,23 @@ public final class TxnKv implements TxnStorage {
         });
     }
 
+    @Override
+    public CompletableFuture<Kvrpcpb.SplitRegionResponse> splitRegion(Kvrpcpb.SplitRegionRequest req) {
+        RegionRoute route;
+        try {
+            route = regions.route(req.getContext());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        List<ByteString> keys = new ArrayList<>();
+        if (!req.getSplitKey().isEmpty()) {
+            keys.add(ByteString.copyFrom(TxnKeys.encode(req.getSplitKey().toByteArray())));
+        }
+        req.getSplitKeysList().forEach(k -> keys.add(ByteString.copyFrom(TxnKeys.encode(k.toByteArray()))));
+        return regions.split(route, keys).thenApply(pieces -> Kvrpcpb.SplitRegionResponse.newBuilder()
+                .addAllRegions(pieces).build());
+    }
+
     // ---- writes -------------------------------------------------------------------------------------
 
     @Override

@@ -1,8 +1,11 @@
-package io.kvasir.txn.raw;
+package io.kvasir.txn;
 
 import com.typesafe.config.Config;
 import io.kvasir.raft.api.RegionStore;
 import io.kvasir.txn.api.RawStorage;
+import io.kvasir.txn.api.TxnStorage;
+import io.kvasir.txn.percolator.TxnKv;
+import io.kvasir.txn.raw.RawKv;
 import java.time.Clock;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
@@ -12,34 +15,44 @@ import org.osgi.util.tracker.ServiceTracker;
 import org.osgi.util.tracker.ServiceTrackerCustomizer;
 
 /**
- * Publishes {@link RawStorage} while the store serves: it follows the {@link RegionStore} service,
- * which comes and goes with the store (and with engine swaps).
+ * Publishes {@link RawStorage} and {@link TxnStorage} while the store serves: it follows the
+ * {@link RegionStore} service, which comes and goes with the store (and with engine swaps).
  */
-public final class RawStorageActivator implements BundleActivator {
+public final class StorageActivator implements BundleActivator {
     static final String ENABLE_TTL = "storage.enable-ttl";
 
-    private ServiceTracker<RegionStore, ServiceRegistration<RawStorage>> tracker;
+    private ServiceTracker<RegionStore, Registrations> tracker;
+
+    /** The services published over one region store. */
+    private record Registrations(ServiceRegistration<RawStorage> raw, ServiceRegistration<TxnStorage> txn) {
+        void unregister() {
+            raw.unregister();
+            txn.unregister();
+        }
+    }
 
     @Override
     public void start(BundleContext context) {
         boolean ttlEnabled = nodeConfig(context).getBoolean(ENABLE_TTL);
         tracker = new ServiceTracker<>(context, RegionStore.class, new ServiceTrackerCustomizer<>() {
             @Override
-            public ServiceRegistration<RawStorage> addingService(ServiceReference<RegionStore> reference) {
+            public Registrations addingService(ServiceReference<RegionStore> reference) {
                 RegionStore regions = context.getService(reference);
                 if (regions == null) {
                     return null;
                 }
-                return context.registerService(RawStorage.class, new RawKv(regions, Clock.systemUTC(), ttlEnabled), null);
+                return new Registrations(
+                        context.registerService(RawStorage.class, new RawKv(regions, Clock.systemUTC(), ttlEnabled), null),
+                        context.registerService(TxnStorage.class, new TxnKv(regions), null));
             }
 
             @Override
-            public void modifiedService(ServiceReference<RegionStore> reference, ServiceRegistration<RawStorage> registration) {
+            public void modifiedService(ServiceReference<RegionStore> reference, Registrations registrations) {
             }
 
             @Override
-            public void removedService(ServiceReference<RegionStore> reference, ServiceRegistration<RawStorage> registration) {
-                registration.unregister();
+            public void removedService(ServiceReference<RegionStore> reference, Registrations registrations) {
+                registrations.unregister();
                 context.ungetService(reference);
             }
         });
