@@ -9,6 +9,7 @@ import io.kvasir.raft.api.DataKeys;
 import io.kvasir.raft.store.peer.PeerDriver;
 import io.kvasir.raft.store.peer.PeerView;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -65,10 +66,11 @@ final class SplitChecker {
             if (size <= policy.maxBytes() && keys <= policy.maxKeys()) {
                 return false;
             }
-            List<ByteString> splitKeys = new ArrayList<>();
+            Set<ByteString> unique = new LinkedHashSet<>();
             for (byte[] dataKey : engine.splitKeys(range, policy, ColumnFamily.DATA)) {
-                splitKeys.add(ByteString.copyFrom(DataKeys.origin(dataKey)));
+                unique.add(ByteString.copyFrom(SplitKeys.atUserKey(DataKeys.origin(dataKey))));
             }
+            List<ByteString> splitKeys = new ArrayList<>(unique);
             if (splitKeys.isEmpty()) {
                 return false;
             }

@@ -1,5 +1,6 @@
 package io.kvasir.txn.mvcc;
 
+import io.kvasir.raft.api.MemComparable;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 

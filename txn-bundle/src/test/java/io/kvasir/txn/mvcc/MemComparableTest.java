@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kvasir.raft.api.MemComparable;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;

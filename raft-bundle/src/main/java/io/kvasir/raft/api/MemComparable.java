@@ -1,4 +1,4 @@
-package io.kvasir.txn.mvcc;
+package io.kvasir.raft.api;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
