@@ -105,39 +105,46 @@ public final class TxnKv implements TxnStorage {
      * end: every key that has versions or a lock is looked at; deleted ones are skipped and a
      * blocking lock is reported in its pair.
      */
+    /**
+     * Up to {@code limit} visible pairs: forward from {@code start_key} to {@code end_key} or the
+     * region's end; in reverse, below {@code start_key} (empty: the region's end) down to
+     * {@code end_key} inclusive, as TiKV's reverse scan. Every key with versions or a lock is looked
+     * at; deleted ones are skipped and a blocking lock is reported in its pair.
+     */
     @Override
     public CompletableFuture<Kvrpcpb.ScanResponse> scan(Kvrpcpb.ScanRequest req) {
-        if (req.getReverse()) {
-            return CompletableFuture.failedFuture(new TxnStorageException("reverse transactional scans are not supported yet"));
-        }
-        byte[] start = req.getStartKey().toByteArray();
         RegionRoute route;
         try {
             route = regions.route(req.getContext());
-            checkKeys(route, List.of(start));
+            List<byte[]> bounds = new ArrayList<>();
+            if (!req.getStartKey().isEmpty()) {
+                bounds.add(req.getStartKey().toByteArray());
+            }
+            if (req.getReverse() && !req.getEndKey().isEmpty()) {
+                bounds.add(req.getEndKey().toByteArray());
+            }
+            checkKeys(route, bounds);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
         return regions.snapshot(route).thenApply(snapshot -> {
             try (Snapshot s = snapshot) {
-                return scan(new MvccReader(s), s, route, start, req);
+                return scan(new MvccReader(s), s, route, req);
             }
         });
     }
 
-    private Kvrpcpb.ScanResponse scan(MvccReader reader, Snapshot s, RegionRoute route, byte[] start, Kvrpcpb.ScanRequest req) {
+    private Kvrpcpb.ScanResponse scan(MvccReader reader, Snapshot s, RegionRoute route, Kvrpcpb.ScanRequest req) {
+        byte[] regionStart = DataKeys.data(route.region().getStartKey().toByteArray());
+        byte[] regionEnd = DataKeys.dataEnd(route.region().getEndKey().toByteArray());
+        ByteString from = req.getReverse() ? req.getEndKey() : req.getStartKey();
+        ByteString to = req.getReverse() ? req.getStartKey() : req.getEndKey();
+        byte[] lower = from.isEmpty() ? regionStart : max(regionStart, DataKeys.data(TxnKeys.encode(from.toByteArray())));
+        byte[] upper = to.isEmpty() ? regionEnd : min(regionEnd, DataKeys.data(TxnKeys.encode(to.toByteArray())));
         Kvrpcpb.ScanResponse.Builder b = Kvrpcpb.ScanResponse.newBuilder();
-        byte[] lower = DataKeys.data(TxnKeys.encode(start));
-        byte[] upper = DataKeys.dataEnd(route.region().getEndKey().toByteArray());
-        if (!req.getEndKey().isEmpty()) {
-            byte[] end = DataKeys.data(TxnKeys.encode(req.getEndKey().toByteArray()));
-            if (java.util.Arrays.compareUnsigned(end, upper) < 0) {
-                upper = end;
-            }
-        }
         Set<Long> resolved = resolved(req.getContext());
         int limit = req.getLimit() == 0 ? Integer.MAX_VALUE : req.getLimit();
-        try (UserKeys keys = new UserKeys(s, lower, upper)) {
+        try (UserKeys keys = new UserKeys(s, lower, upper, req.getReverse())) {
             for (byte[] key = keys.next(); key != null && b.getPairsCount() < limit; key = keys.next()) {
                 try {
                     byte[] v = reader.get(key, req.getVersion(), resolved);
@@ -154,6 +161,14 @@ public final class TxnKv implements TxnStorage {
             }
         }
         return b.build();
+    }
+
+    private static byte[] max(byte[] a, byte[] b) {
+        return java.util.Arrays.compareUnsigned(a, b) >= 0 ? a : b;
+    }
+
+    private static byte[] min(byte[] a, byte[] b) {
+        return java.util.Arrays.compareUnsigned(a, b) <= 0 ? a : b;
     }
 
     @Override

@@ -95,6 +95,32 @@ class TxnKvTest {
     }
 
     @Test
+    void scansGoBothWaysOverVersionsAndLocksAndSkipDeletedKeys() {
+        prewrite(10, "a", put("a", "1"), put("b", "2"), put("c", "3"), put("d", "4"));
+        commit(10, 20, "a", "b", "c", "d");
+        prewrite(30, "b", Kvrpcpb.Mutation.newBuilder().setOp(Kvrpcpb.Op.Del).setKey(b("b")).build(), put("c", "33"));
+        commit(30, 40, "b", "c");
+        prewrite(42, "e", put("e", "5")); // a new key, only a lock so far, older than the reads at 45
+        Kvrpcpb.ScanResponse forward = scan(b("a"), ByteString.EMPTY, 45, false);
+        assertEquals(List.of("a", "c", "d", "e"), keys(forward), "b is deleted at 40; e is locked");
+        assertEquals(b("33"), forward.getPairs(1).getValue());
+        assertTrue(forward.getPairs(3).getError().hasLocked());
+        Kvrpcpb.ScanResponse reverse = scan(b("d"), b("a"), 45, true);
+        assertEquals(List.of("c", "a"), keys(reverse), "below d, down to a inclusive, descending");
+        assertEquals(List.of("e", "d", "c", "a"), keys(scan(ByteString.EMPTY, ByteString.EMPTY, 45, true)));
+        assertEquals(List.of("a", "b", "c", "d"), keys(scan(b("a"), b("e"), 25, false)), "before the delete");
+    }
+
+    private Kvrpcpb.ScanResponse scan(ByteString start, ByteString end, long version, boolean reverse) {
+        return txn.scan(Kvrpcpb.ScanRequest.newBuilder().setContext(store.context()).setStartKey(start).setEndKey(end)
+                .setLimit(100).setVersion(version).setReverse(reverse).build()).join();
+    }
+
+    private static List<String> keys(Kvrpcpb.ScanResponse r) {
+        return r.getPairsList().stream().map(p -> p.getKey().toStringUtf8()).toList();
+    }
+
+    @Test
     void aPrewriteWithAnyRefusedKeyWritesNothing() {
         prewrite(10, "x", put("x", "1"));
         int writes = store.writes.get();
