@@ -67,6 +67,20 @@ public final class MvccReader {
         return null;
     }
 
+    /** Every write record of the key with {@code commit_ts <= ts}, newest first. */
+    public java.util.List<Version> versionsAtOrBelow(byte[] userKey, long ts) {
+        byte[] encoded = TxnKeys.encode(userKey);
+        byte[] from = DataKeys.data(TxnKeys.withTs(encoded, ts));
+        byte[] to = DataKeys.data(TxnKeys.withTs(encoded, 0));
+        java.util.List<Version> out = new java.util.ArrayList<>();
+        try (EngineIterator it = snapshot.newIterator(ColumnFamily.WRITE, IterOptions.range(from, justAfter(to)))) {
+            for (boolean ok = it.seek(from); ok; ok = it.next()) {
+                out.add(new Version(TxnKeys.ts(it.key()), Write.parse(it.value())));
+            }
+        }
+        return out;
+    }
+
     /**
      * The write record this transaction ({@code startTs}) left on the key, found by scanning
      * versions newer than its start: its commit, or its rollback. Null when it left none.

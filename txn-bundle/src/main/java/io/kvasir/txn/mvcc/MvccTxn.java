@@ -36,6 +36,10 @@ public final class MvccTxn {
         modifies.add(new Modify(ColumnFamily.DEFAULT, TxnKeys.withTs(TxnKeys.encode(userKey), startTs), null));
     }
 
+    void deleteWrite(byte[] userKey, long commitTs) {
+        modifies.add(new Modify(ColumnFamily.WRITE, TxnKeys.withTs(TxnKeys.encode(userKey), commitTs), null));
+    }
+
     void putWrite(byte[] userKey, long commitTs, Write write) {
         modifies.add(new Modify(ColumnFamily.WRITE, TxnKeys.withTs(TxnKeys.encode(userKey), commitTs), write.toBytes()));
     }

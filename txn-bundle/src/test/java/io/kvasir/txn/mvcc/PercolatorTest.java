@@ -297,4 +297,31 @@ class PercolatorTest {
         }
         assertThrows(TxnException.TxnNotFound.class, () -> run((r, t) -> TxnHeartBeat.heartBeat(r, t, b("p"), 11, 1)));
     }
+
+    // ---- garbage collection -------------------------------------------------------------------------
+
+    @Test
+    void gcKeepsWhatReadsAtOrAboveTheSafePointSeeAndRemovesTheRest() {
+        String big = "y".repeat(Write.SHORT_VALUE_MAX_LEN + 10);
+        prewrite("k", big, "k", 10);
+        commit("k", 10, 11);
+        prewrite("k", "v2", "k", 20);
+        commit("k", 20, 21);
+        rollback("k", 25);
+        prewrite("k", "v3", "k", 30);
+        commit("k", 30, 31);
+        prewrite("d", "x", "d", 10);
+        commit("d", 10, 11);
+        prewrite("d", null, "d", 20);
+        commit("d", 20, 21);
+
+        int removed = run((r, t) -> Gc.gcKey(r, t, b("k"), 29));
+        assertEquals(2, removed, "the put at 11 (with its long value) and the rollback at 25; the put at 21 stays");
+        assertEquals(0, countCf(ColumnFamily.DEFAULT), "the long value went with its version");
+        assertEquals("v2", get("k", 29));
+        assertEquals("v3", get("k", 31));
+        assertEquals(2, (int) run((r, t) -> Gc.gcKey(r, t, b("d"), 100)), "a delete as the newest change goes with all before it");
+        assertNull(get("d", 100));
+        assertEquals(0, (int) run((r, t) -> Gc.gcKey(r, t, b("k"), 29)), "nothing more to remove");
+    }
 }
