@@ -33,6 +33,33 @@ public final class Prewrite {
             }
             return; // prewritten already: a retry
         }
+        prewriteUnlocked(reader, txn, props, op, key, value);
+    }
+
+    /**
+     * The prewrite of a key a pessimistic transaction locked (TiKV's prewrite with
+     * {@code is_pessimistic_lock}): its pessimistic lock becomes the Put, Delete or Lock lock, keeping
+     * its for_update_ts; conflicts were checked when it was taken. Idempotent.
+     *
+     * @throws TxnException.PessimisticLockNotFound when the transaction holds no lock on the key
+     */
+    public static void prewritePessimistic(MvccReader reader, MvccTxn txn, Props props, Op op, byte[] key,
+            byte[] value) {
+        Lock existing = reader.lock(key);
+        if (existing == null || existing.startTs() != props.startTs()) {
+            if (existing != null) {
+                throw new KeyIsLockedException(key, existing);
+            }
+            throw new TxnException.PessimisticLockNotFound(key, props.startTs());
+        }
+        if (existing.type() != Lock.LockType.PESSIMISTIC) {
+            return; // prewritten already
+        }
+        stageLock(txn, props, op, key, value, existing.forUpdateTs());
+    }
+
+    private static void prewriteUnlocked(MvccReader reader, MvccTxn txn, Props props, Op op, byte[] key, byte[] value) {
+        long startTs = props.startTs();
         MvccReader.Version ours = reader.findTxnWrite(key, startTs);
         if (ours != null) {
             if (ours.write().type() == Write.WriteType.ROLLBACK || ours.commitTs() == startTs) {
@@ -55,12 +82,20 @@ public final class Prewrite {
                 return;
             }
         }
+        stageLock(txn, props, op, key, value, 0);
+    }
+
+    private static void stageLock(MvccTxn txn, Props props, Op op, byte[] key, byte[] value, long forUpdateTs) {
+        long startTs = props.startTs();
         Lock.LockType type = switch (op) {
             case PUT, INSERT -> Lock.LockType.PUT;
             case DELETE -> Lock.LockType.DELETE;
             case LOCK -> Lock.LockType.LOCK;
-            case CHECK_NOT_EXISTS -> throw new IllegalStateException("unreachable");
+            case CHECK_NOT_EXISTS -> null;
         };
+        if (type == null) {
+            return;
+        }
         byte[] shortValue = null;
         if (type == Lock.LockType.PUT) {
             if (value.length <= Write.SHORT_VALUE_MAX_LEN) {
@@ -70,6 +105,6 @@ public final class Prewrite {
             }
         }
         txn.putLock(key, Lock.of(type, props.primary(), startTs, props.ttl(), shortValue)
-                .withTxnSize(props.txnSize()).withMinCommitTs(props.minCommitTs()));
+                .withForUpdateTs(forUpdateTs).withTxnSize(props.txnSize()).withMinCommitTs(props.minCommitTs()));
     }
 }

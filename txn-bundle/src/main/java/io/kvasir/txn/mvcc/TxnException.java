@@ -122,6 +122,15 @@ public abstract class TxnException extends RuntimeException {
         }
     }
 
+    /** A pessimistic transaction prewrote a key it never locked (or whose lock was rolled back). */
+    public static final class PessimisticLockNotFound extends TxnException {
+        private static final long serialVersionUID = 1L;
+
+        PessimisticLockNotFound(byte[] key, long startTs) {
+            super(key, "pessimistic lock of transaction " + startTs + " not found");
+        }
+    }
+
     /** The primary holds no lock of the transaction and no record of it. */
     public static final class TxnNotFound extends TxnException {
         private static final long serialVersionUID = 1L;

@@ -324,4 +324,67 @@ class PercolatorTest {
         assertNull(get("d", 100));
         assertEquals(0, (int) run((r, t) -> Gc.gcKey(r, t, b("k"), 29)), "nothing more to remove");
     }
+
+    // ---- pessimistic transactions -------------------------------------------------------------------
+
+    private void lockForUpdate(String key, String primary, long startTs, long forUpdateTs) {
+        run((r, t) -> {
+            PessimisticLock.acquire(r, t, b(key), b(primary), startTs, TTL, forUpdateTs, false);
+            return null;
+        });
+    }
+
+    private void prewritePessimistic(String key, String value, String primary, long startTs) {
+        run((r, t) -> {
+            Prewrite.prewritePessimistic(r, t, new Prewrite.Props(startTs, b(primary), TTL, 1, startTs + 1),
+                    Prewrite.Op.PUT, b(key), b(value));
+            return null;
+        });
+    }
+
+    @Test
+    void aPessimisticTransactionLocksThenPrewritesThenCommits() {
+        prewrite("k", "v0", "k", 5);
+        commit("k", 5, 6);
+        lockForUpdate("k", "k", 10, 10);
+        assertEquals("v0", get("k", 12), "a pessimistic lock hides nothing from readers");
+        assertThrows(KeyIsLockedException.class, () -> lockForUpdate("k", "k", 11, 11), "another transaction waits");
+        assertThrows(KeyIsLockedException.class, () -> prewrite("k", "x", "k", 11));
+        assertThrows(TxnException.TxnLockNotFound.class, () -> commit("k", 10, 20), "nothing prewritten yet");
+        lockForUpdate("k", "k", 10, 10); // idempotent
+        prewritePessimistic("k", "v1", "k", 10);
+        prewritePessimistic("k", "v1", "k", 10); // and again
+        commit("k", 10, 20);
+        assertEquals("v1", get("k", 20));
+        assertThrows(TxnException.PessimisticLockNotFound.class, () -> prewritePessimistic("other", "v", "other", 30));
+    }
+
+    @Test
+    void aWriteCommittedAfterForUpdateTsConflictsAndARetryWithANewerOneLocks() {
+        prewrite("k", "v1", "k", 12);
+        commit("k", 12, 15);
+        TxnException.WriteConflict c = assertThrows(TxnException.WriteConflict.class, () -> lockForUpdate("k", "k", 10, 14));
+        assertEquals(15, c.conflictCommitTs());
+        lockForUpdate("k", "k", 10, 16); // the statement retried with a newer for_update_ts
+        try (Snapshot s = engine.snapshot()) {
+            assertEquals(16, new MvccReader(s).lock(b("k")).forUpdateTs());
+        }
+    }
+
+    @Test
+    void aPessimisticRollbackReleasesTheLockWithoutARecord() {
+        lockForUpdate("k", "k", 10, 10);
+        run((r, t) -> {
+            PessimisticLock.rollback(r, t, b("k"), 10, 9);
+            return null;
+        });
+        assertEquals(1, countCf(ColumnFamily.LOCK), "a rollback for an older for_update_ts leaves a newer lock");
+        run((r, t) -> {
+            PessimisticLock.rollback(r, t, b("k"), 10, 10);
+            return null;
+        });
+        assertEquals(0, countCf(ColumnFamily.LOCK));
+        assertEquals(0, countCf(ColumnFamily.WRITE), "no rollback record: the statement may lock again");
+        lockForUpdate("k", "k", 10, 11);
+    }
 }
