@@ -165,4 +165,25 @@ class TxnKvTest {
         assertTrue(onLeft.get(Kvrpcpb.GetRequest.newBuilder().setContext(left.context()).setKey(b("a")).setVersion(5)
                 .build()).join().getNotFound());
     }
+
+    @Test
+    void mvccInfoShowsTheLockTheWritesNewestFirstAndTheLongValues() {
+        String big = "v".repeat(300);
+        prewrite(10, "k", put("k", big));
+        commit(10, 11, "k");
+        prewrite(20, "k", put("k", "short"));
+        commit(20, 21, "k");
+        prewrite(30, "k", Kvrpcpb.Mutation.newBuilder().setOp(Kvrpcpb.Op.Del).setKey(b("k")).build());
+        Kvrpcpb.MvccInfo info;
+        try (io.kvasir.engine.api.Snapshot s = engine.snapshot()) {
+            info = MvccInfos.of(s, "k".getBytes());
+        }
+        assertEquals(Kvrpcpb.Op.Del, info.getLock().getType());
+        assertEquals(30, info.getLock().getStartTs());
+        assertEquals(List.of(21L, 11L), info.getWritesList().stream().map(Kvrpcpb.MvccWrite::getCommitTs).toList());
+        assertEquals(b("short"), info.getWrites(0).getShortValue());
+        assertEquals(1, info.getValuesCount(), "only the long value lives in the default CF");
+        assertEquals(10, info.getValues(0).getStartTs());
+        assertEquals(big, info.getValues(0).getValue().toStringUtf8());
+    }
 }
