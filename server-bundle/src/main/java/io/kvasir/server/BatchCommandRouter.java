@@ -12,8 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers one entry of a {@code BatchCommandsRequest} through the same {@link RawCommands} as
- * the unary RPCs, wrapped in the matching {@code BatchCommandsResponse.Response} case.
+ * Answers one entry of a {@code BatchCommandsRequest} through the same {@link RawCommands} and
+ * {@link TxnCommands} as the unary RPCs, wrapped in the matching
+ * {@code BatchCommandsResponse.Response} case. Transactional answers need no extra care: every
+ * one of their responses has a key error field, so their futures never fail.
  *
  * <p>Differences from the unary path, all TiKV's ({@code handle_batch_commands_request} in
  * {@code src/server/service/kv.rs}):
@@ -24,8 +26,8 @@ import org.slf4j.LoggerFactory;
  *   <li>an entry whose {@code cmd} is unset (or a case this build of kvproto does not know)
  *       is answered with an empty {@code Response}, as TiKV answers invalid entries; client-go
  *       reports that to its caller as an unknown command response. Cases we know but do not
- *       serve yet (transactions, coprocessor, import) get the same answer rather than failing
- *       the whole stream, which would fail every other request on it;</li>
+ *       serve yet (pessimistic locks, CheckSecondaryLocks, coprocessor, import, GC) get the same
+ *       answer rather than failing the whole stream, which would fail every other request on it;</li>
  *   <li>{@code Empty} is the stream's health probe: it answers {@code test_id}, after
  *       {@code delay_time} ms when that is 10 or more.</li>
  * </ul>
@@ -39,10 +41,12 @@ final class BatchCommandRouter {
     static final long MIN_EMPTY_DELAY_MS = 10;
 
     private final RawCommands commands;
+    private final TxnCommands txn;
     private final RequestMetrics metrics;
 
-    BatchCommandRouter(RawCommands commands, RequestMetrics metrics) {
+    BatchCommandRouter(RawCommands commands, TxnCommands txn, RequestMetrics metrics) {
         this.commands = commands;
+        this.txn = txn;
         this.metrics = metrics;
     }
 
@@ -67,6 +71,19 @@ final class BatchCommandRouter {
                     .thenApply(r -> out.setRawBatchScan(r).build());
             case RAWDELETERANGE -> commands.rawDeleteRange(req.getRawDeleteRange())
                     .thenApply(r -> out.setRawDeleteRange(r).build());
+            case GET -> txn.kvGet(req.getGet()).thenApply(r -> out.setGet(r).build());
+            case BATCHGET -> txn.kvBatchGet(req.getBatchGet()).thenApply(r -> out.setBatchGet(r).build());
+            case SCAN -> txn.kvScan(req.getScan()).thenApply(r -> out.setScan(r).build());
+            case PREWRITE -> txn.kvPrewrite(req.getPrewrite()).thenApply(r -> out.setPrewrite(r).build());
+            case COMMIT -> txn.kvCommit(req.getCommit()).thenApply(r -> out.setCommit(r).build());
+            case CLEANUP -> txn.kvCleanup(req.getCleanup()).thenApply(r -> out.setCleanup(r).build());
+            case BATCHROLLBACK -> txn.kvBatchRollback(req.getBatchRollback())
+                    .thenApply(r -> out.setBatchRollback(r).build());
+            case CHECKTXNSTATUS -> txn.kvCheckTxnStatus(req.getCheckTxnStatus())
+                    .thenApply(r -> out.setCheckTxnStatus(r).build());
+            case TXNHEARTBEAT -> txn.kvTxnHeartBeat(req.getTxnHeartBeat()).thenApply(r -> out.setTxnHeartBeat(r).build());
+            case RESOLVELOCK -> txn.kvResolveLock(req.getResolveLock()).thenApply(r -> out.setResolveLock(r).build());
+            case SCANLOCK -> txn.kvScanLock(req.getScanLock()).thenApply(r -> out.setScanLock(r).build());
             case EMPTY -> empty(req.getEmpty()).thenApply(r -> out.setEmpty(r).build());
             default -> unsupported(req.getCmdCase());
         };

@@ -17,10 +17,22 @@ enum Command {
     RAW_COMPARE_AND_SWAP("raw_compare_and_swap"),
     RAW_GET_KEY_TTL("raw_get_key_ttl"),
     RAW_CHECKSUM("raw_checksum"),
+    KV_GET("kv_get"),
+    KV_BATCH_GET("kv_batch_get"),
+    KV_SCAN("kv_scan"),
+    KV_PREWRITE("kv_prewrite"),
+    KV_COMMIT("kv_commit"),
+    KV_CLEANUP("kv_cleanup"),
+    KV_BATCH_ROLLBACK("kv_batch_rollback"),
+    KV_CHECK_TXN_STATUS("kv_check_txn_status"),
+    KV_TXN_HEART_BEAT("kv_txn_heart_beat"),
+    KV_RESOLVE_LOCK("kv_resolve_lock"),
+    KV_SCAN_LOCK("kv_scan_lock"),
+    /** Raw and transactional splits alike, as in TiKV. */
     SPLIT_REGION("split_region"),
     /** {@code BatchCommandsRequest.Request.Empty}: the client's health probe on the stream. */
     BATCH_EMPTY("batch_commands_empty"),
-    /** A BatchCommands entry this store does not serve (transactions, coprocessor, an unset cmd). */
+    /** A BatchCommands entry this store does not serve (pessimistic locks, coprocessor, GC, an unset cmd). */
     UNSUPPORTED("unsupported");
 
     private final String label;

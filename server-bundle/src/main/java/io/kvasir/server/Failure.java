@@ -5,6 +5,7 @@ import io.kvasir.kvproto.Errorpb;
 import io.kvasir.kvproto.Kvrpcpb;
 import io.kvasir.raft.api.RegionException;
 import io.kvasir.txn.api.RawStorageException;
+import io.kvasir.txn.api.TxnStorageException;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -20,6 +21,10 @@ import org.slf4j.LoggerFactory;
  *       TiKV answers {@code format!("{}", e)}; a response without an {@code error} field
  *       (RawBatchGet, RawScan, RawBatchScan) ends the call with a gRPC status instead, see
  *       {@link #status()};</li>
+ *   <li>{@link TxnStorageException} (a transactional request the store refuses): the response's
+ *       {@code KeyError error} with {@code abort} = its message ({@link #asKeyError()}), as TiKV
+ *       answers what it does not support; a response without a key error (SplitRegion) ends the
+ *       call with INVALID_ARGUMENT;</li>
  *   <li>anything else is a bug or a broken dependency: logged, and answered as
  *       {@code "internal error: ..."} in the same places, so the call is still answered and the
  *       node keeps serving.</li>
@@ -67,6 +72,10 @@ final class Failure {
             LOG.warn("{} failed in the storage layer: {}", command, message, e);
             return new Failure(null, false, message);
         }
+        if (t instanceof TxnStorageException e) {
+            // The client's request, not a fault here: not logged, like a raw invalid argument.
+            return new Failure(null, true, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
         LOG.error("{} failed with an unexpected exception", command, t);
         return new Failure(null, false, INTERNAL_PREFIX + t);
     }
@@ -108,9 +117,16 @@ final class Failure {
      * Used only on the BatchCommands stream, which has no per-command status.
      */
     Kvrpcpb.KvPair asErrorPair() {
-        return Kvrpcpb.KvPair.newBuilder()
-                .setError(Kvrpcpb.KeyError.newBuilder().setAbort(message))
-                .build();
+        return Kvrpcpb.KvPair.newBuilder().setError(asKeyError()).build();
+    }
+
+    /**
+     * The failure as a transactional response's key error: {@code abort} carries the message, as
+     * TiKV's {@code extract_key_error} answers every error it has no specific field for
+     * (tikv-client-java raises it as a {@code KeyException}).
+     */
+    Kvrpcpb.KeyError asKeyError() {
+        return Kvrpcpb.KeyError.newBuilder().setAbort(message).build();
     }
 
     /** Carries this failure through a future to the code that knows how to send it. */

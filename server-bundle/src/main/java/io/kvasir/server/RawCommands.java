@@ -28,11 +28,11 @@ import java.util.function.Supplier;
 @PerformanceCriticalPath
 final class RawCommands {
     private final RawStorage storage;
-    private final RequestMetrics metrics;
+    private final CommandRunner runner;
 
     RawCommands(RawStorage storage, RequestMetrics metrics) {
         this.storage = Objects.requireNonNull(storage, "storage");
-        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.runner = new CommandRunner(metrics);
     }
 
     CompletableFuture<Kvrpcpb.RawGetResponse> rawGet(Kvrpcpb.RawGetRequest req) {
@@ -164,15 +164,16 @@ final class RawCommands {
     }
 
     /**
-     * SplitRegion: the keys of {@code split_keys}, or the deprecated {@code split_key}. Kvasir's
-     * regions are cut on raw keys, so a request without {@code is_raw_kv} (transactional, keys
-     * memcomparable-encoded) is refused until the transactional API arrives.
+     * SplitRegion of raw data ({@code is_raw_kv}): the keys of {@code split_keys}, or the
+     * deprecated {@code split_key}, cut as they are. {@link TikvService} sends transactional
+     * splits to {@link TxnCommands} instead; one that arrives here anyway is refused rather than
+     * cut at an unencoded key.
      */
     CompletableFuture<Kvrpcpb.SplitRegionResponse> splitRegion(Kvrpcpb.SplitRegionRequest req) {
         return run(Command.SPLIT_REGION,
                 () -> {
                     if (!req.getIsRawKv()) {
-                        throw Failure.invalidArgument("SplitRegion: only raw keys (is_raw_kv) are supported").asException();
+                        throw Failure.invalidArgument("SplitRegion: a transactional split (is_raw_kv = false) reached the raw path").asException();
                     }
                     List<byte[]> keys = new ArrayList<>();
                     req.getSplitKeysList().forEach(k -> keys.add(k.toByteArray()));
@@ -194,37 +195,9 @@ final class RawCommands {
                 f -> regionErrorOrThrow(f, e -> Kvrpcpb.SplitRegionResponse.newBuilder().setRegionError(e).build()));
     }
 
-    /**
-     * The one path every command takes: call the storage (a synchronous throw counts as a failed
-     * future, a null future as a bug), build the response from the value, or from the failure if
-     * the call or the building failed, and record the outcome. {@code onFailure} may throw
-     * {@link Failure.CallFailedException} for responses without an {@code error} field.
-     */
     private <T, R> CompletableFuture<R> run(Command command, Supplier<CompletableFuture<T>> call,
                                             Function<T, R> onValue, Function<Failure, R> onFailure) {
-        long start = metrics.start();
-        CompletableFuture<T> pending;
-        try {
-            pending = Objects.requireNonNull(call.get(), "the storage layer returned no future");
-        } catch (RuntimeException e) {
-            pending = CompletableFuture.failedFuture(e);
-        }
-        return pending.handle((value, error) -> {
-            Throwable cause = error;
-            if (cause == null) {
-                try {
-                    R response = onValue.apply(value);
-                    metrics.record(command, RequestMetrics.Outcome.OK, start);
-                    return response;
-                } catch (RuntimeException e) {
-                    // A value the response cannot hold (a null element, say) is a storage bug, not the client's.
-                    cause = e;
-                }
-            }
-            Failure failure = Failure.of(command, cause);
-            metrics.record(command, failure.outcome(), start);
-            return onFailure.apply(failure);
-        });
+        return runner.run(command, call, onValue, onFailure);
     }
 
     private static <R> R regionErrorOrThrow(Failure f, Function<Errorpb.Error, R> withRegionError) {

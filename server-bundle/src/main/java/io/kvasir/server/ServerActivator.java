@@ -3,44 +3,50 @@ package io.kvasir.server;
 import io.grpc.BindableService;
 import io.kvasir.raft.api.RaftMessageReceiver;
 import io.kvasir.txn.api.RawStorage;
+import io.kvasir.txn.api.TxnStorage;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.util.tracker.ServiceTracker;
-import org.osgi.util.tracker.ServiceTrackerCustomizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes {@link TikvService} as an {@link BindableService} OSGi service while a
- * {@link RawStorage} service exists; the kernel's gRPC whiteboard serves every registered
+ * Publishes {@link TikvService} as an {@link BindableService} OSGi service while both a
+ * {@link RawStorage} and a {@link TxnStorage} service exist (the txn bundle publishes the two
+ * together, over the same region store); the kernel's gRPC whiteboard serves every registered
  * {@code BindableService}, and stops serving it (clients then get UNIMPLEMENTED) when it is
- * unregistered. The service is bound to one storage at a time, the best-ranked one when it is
- * registered; if that storage goes away the service is unregistered and, if another storage is
- * there, registered again over it.
+ * unregistered. Serving only with both keeps a client from meeting a store that answers raw
+ * requests but not transactional ones.
+ *
+ * <p>The service is bound to one storage of each kind at a time ({@link ServiceFollower}): the
+ * best-ranked one when it is registered, kept until it goes away. When either of the two in use
+ * changes (goes away, or another takes its place), the service is unregistered and, if both
+ * kinds are there, registered again over the pair in use. All of that happens under this
+ * object's lock, so the registration always matches the pair.
  *
  * <p>The Raft RPCs (Raft, BatchRaft, Snapshot) go to the store's {@link RaftMessageReceiver}
- * service, followed by a second tracker ({@link RaftReceiverTracker}): optional and dynamic, it
+ * service, followed by another tracker ({@link RaftReceiverTracker}): optional and dynamic, it
  * never causes a re-registration. While there is none, those RPCs answer UNAVAILABLE.
  *
  * <p>A hand-written activator with {@link ServiceTracker}s rather than a DS component: the
- * assembly does not ship Felix SCR yet, and the dependencies are one mandatory, dynamic storage
+ * assembly does not ship Felix SCR yet, and the dependencies are two mandatory, dynamic storages
  * and one optional receiver. The request metrics live as long as the bundle, across storage changes.
  */
-public final class ServerActivator implements BundleActivator, ServiceTrackerCustomizer<RawStorage, RawStorage> {
+public final class ServerActivator implements BundleActivator {
     private static final Logger LOG = LoggerFactory.getLogger(ServerActivator.class);
 
     private final RequestMetrics metrics = new RequestMetrics(System::nanoTime);
 
     private volatile BundleContext context;
-    private volatile ServiceTracker<RawStorage, RawStorage> tracker;
     private volatile RaftReceiverTracker raftReceivers;
     private ServiceTracker<RaftMessageReceiver, RaftMessageReceiver> raftReceiverTracker;
+    private volatile ServiceFollower<RawStorage> rawStorages;
+    private volatile ServiceFollower<TxnStorage> txnStorages;
 
     // Guarded by this.
-    private ServiceReference<RawStorage> boundTo;
     private ServiceRegistration<BindableService> registration;
 
     private PrometheusSink exporter;
@@ -58,18 +64,21 @@ public final class ServerActivator implements BundleActivator, ServiceTrackerCus
         raftReceivers = new RaftReceiverTracker(bundleContext);
         raftReceiverTracker = new ServiceTracker<>(bundleContext, RaftMessageReceiver.class, raftReceivers);
         raftReceiverTracker.open();
-        tracker = new ServiceTracker<>(bundleContext, RawStorage.class, this);
-        tracker.open();
+        // Both exist before either opens: the first callback of either reads both.
+        rawStorages = new ServiceFollower<>(bundleContext, RawStorage.class, this, this::storagesChanged);
+        txnStorages = new ServiceFollower<>(bundleContext, TxnStorage.class, this, this::storagesChanged);
+        rawStorages.open();
+        txnStorages.open();
     }
 
     @Override
     public void stop(BundleContext bundleContext) {
-        ServiceTracker<RawStorage, RawStorage> t = tracker;
-        // Cleared first so that removedService, called by close() for every tracked storage,
-        // unregisters the service without rebinding it to the next storage on the way out.
-        tracker = null;
-        if (t != null) {
-            t.close();
+        // Closing drops the storages in use without taking others, so nothing is re-registered on the way out.
+        if (txnStorages != null) {
+            txnStorages.close();
+        }
+        if (rawStorages != null) {
+            rawStorages.close();
         }
         synchronized (this) {
             unbind();
@@ -85,56 +94,17 @@ public final class ServerActivator implements BundleActivator, ServiceTrackerCus
         }
     }
 
-    @Override
-    public RawStorage addingService(ServiceReference<RawStorage> reference) {
-        RawStorage storage = context.getService(reference);
-        if (storage == null) {
-            return null;
+    /** Called with this locked, by either follower, whenever its storage in use changed. */
+    private void storagesChanged() {
+        unbind();
+        RawStorage raw = rawStorages.inUse();
+        TxnStorage txn = txnStorages.inUse();
+        if (raw != null && txn != null) {
+            registration = context.registerService(BindableService.class,
+                    new TikvService(raw, txn, metrics, raftReceivers), null);
+            LOG.info("tikvpb.Tikv registered over the RawStorage of bundle {} and the TxnStorage of bundle {}",
+                    rawStorages.provider(), txnStorages.provider());
         }
-        synchronized (this) {
-            if (registration == null) {
-                bind(reference, storage);
-            }
-        }
-        return storage;
-    }
-
-    @Override
-    public void modifiedService(ServiceReference<RawStorage> reference, RawStorage storage) {
-        // Service properties do not change which storage serves.
-    }
-
-    @Override
-    public void removedService(ServiceReference<RawStorage> reference, RawStorage storage) {
-        synchronized (this) {
-            if (reference.equals(boundTo)) {
-                unbind();
-                rebindToRemaining();
-            }
-        }
-        context.ungetService(reference);
-    }
-
-    /** Called with this locked. The tracker no longer holds the removed reference here. */
-    private void rebindToRemaining() {
-        ServiceTracker<RawStorage, RawStorage> t = tracker;
-        if (t == null) {
-            return;
-        }
-        ServiceReference<RawStorage> best = t.getServiceReference();
-        if (best != null) {
-            RawStorage next = t.getService(best);
-            if (next != null) {
-                bind(best, next);
-            }
-        }
-    }
-
-    private void bind(ServiceReference<RawStorage> reference, RawStorage storage) {
-        registration = context.registerService(BindableService.class, new TikvService(storage, metrics, raftReceivers), null);
-        boundTo = reference;
-        Object owner = reference.getBundle() == null ? "(unregistered)" : reference.getBundle().getSymbolicName();
-        LOG.info("tikvpb.Tikv registered over the RawStorage of bundle {}", owner);
     }
 
     private void unbind() {
@@ -147,8 +117,7 @@ public final class ServerActivator implements BundleActivator, ServiceTrackerCus
             // Already unregistered: the bundle is stopping and the framework cleaned up first.
         }
         registration = null;
-        boundTo = null;
-        LOG.info("tikvpb.Tikv unregistered: its RawStorage went away");
+        LOG.info("tikvpb.Tikv unregistered: a storage it was bound to went away or changed, or the bundle stops");
     }
 
     /** For tests: whether the service is currently registered. */

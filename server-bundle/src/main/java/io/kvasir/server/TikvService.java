@@ -11,6 +11,7 @@ import io.kvasir.kvproto.Tikvpb.BatchCommandsResponse;
 import io.kvasir.kvproto.Tikvpb.BatchRaftMessage;
 import io.kvasir.raft.api.RaftMessageReceiver;
 import io.kvasir.txn.api.RawStorage;
+import io.kvasir.txn.api.TxnStorage;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -18,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store's {@code tikvpb.Tikv} service: the twelve raw RPCs and the {@code BatchCommands}
- * stream for clients, and the {@code Raft}, {@code BatchRaft} and {@code Snapshot} streams other
+ * The store's {@code tikvpb.Tikv} service: the twelve raw RPCs ({@link RawCommands}), the eleven
+ * transactional ones of an optimistic Percolator client ({@link TxnCommands}), SplitRegion, and the
+ * {@code BatchCommands} stream for clients, and the {@code Raft}, {@code BatchRaft} and {@code Snapshot} streams other
  * stores replicate over ({@link RaftMessageStream}, {@link SnapshotStream}), which go to the
  * store's {@link RaftMessageReceiver} and answer UNAVAILABLE while there is none. Every other
  * method keeps {@link TikvGrpc.TikvImplBase}'s answer, {@code UNIMPLEMENTED} (final for clients:
@@ -27,8 +29,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every handler returns at once: it starts the storage call and answers from the completion
  * of its future ({@code whenComplete}), never by waiting on it. A call is always answered:
- * region errors in {@code region_error}, storage refusals in {@code error} (or a status where
- * the response has no such field), and anything unexpected as {@code "internal error: ..."}; see
+ * region errors in {@code region_error}, storage refusals in {@code error} (a raw response's
+ * string, a transactional response's {@code KeyError}; a status where the response has no such
+ * field), and anything unexpected as {@code "internal error: ..."}; see
  * {@link Failure}.
  *
  * <h2>Forwarded requests</h2>
@@ -45,20 +48,23 @@ public final class TikvService extends TikvGrpc.TikvImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(TikvService.class);
 
     private final RawCommands commands;
+    private final TxnCommands txn;
     private final BatchCommandRouter router;
     private final RequestMetrics metrics;
     private final Supplier<RaftMessageReceiver> raftReceiver;
 
     /** A service without Raft traffic: the Raft RPCs answer UNAVAILABLE. */
-    TikvService(RawStorage storage, RequestMetrics metrics) {
-        this(storage, metrics, () -> null);
+    TikvService(RawStorage storage, TxnStorage txnStorage, RequestMetrics metrics) {
+        this(storage, txnStorage, metrics, () -> null);
     }
 
     /** @param raftReceiver the store's receiver of Raft traffic, or null while there is none */
-    TikvService(RawStorage storage, RequestMetrics metrics, Supplier<RaftMessageReceiver> raftReceiver) {
+    TikvService(RawStorage storage, TxnStorage txnStorage, RequestMetrics metrics,
+                Supplier<RaftMessageReceiver> raftReceiver) {
         this.metrics = metrics;
         this.commands = new RawCommands(storage, metrics);
-        this.router = new BatchCommandRouter(commands, metrics);
+        this.txn = new TxnCommands(txnStorage, metrics);
+        this.router = new BatchCommandRouter(commands, txn, metrics);
         this.raftReceiver = raftReceiver;
     }
 
@@ -134,8 +140,70 @@ public final class TikvService extends TikvGrpc.TikvImplBase {
     }
 
     @Override
+    public void kvGet(Kvrpcpb.GetRequest request, StreamObserver<Kvrpcpb.GetResponse> responses) {
+        reply(Command.KV_GET, () -> txn.kvGet(request), responses);
+    }
+
+    @Override
+    public void kvBatchGet(Kvrpcpb.BatchGetRequest request, StreamObserver<Kvrpcpb.BatchGetResponse> responses) {
+        reply(Command.KV_BATCH_GET, () -> txn.kvBatchGet(request), responses);
+    }
+
+    @Override
+    public void kvScan(Kvrpcpb.ScanRequest request, StreamObserver<Kvrpcpb.ScanResponse> responses) {
+        reply(Command.KV_SCAN, () -> txn.kvScan(request), responses);
+    }
+
+    @Override
+    public void kvPrewrite(Kvrpcpb.PrewriteRequest request, StreamObserver<Kvrpcpb.PrewriteResponse> responses) {
+        reply(Command.KV_PREWRITE, () -> txn.kvPrewrite(request), responses);
+    }
+
+    @Override
+    public void kvCommit(Kvrpcpb.CommitRequest request, StreamObserver<Kvrpcpb.CommitResponse> responses) {
+        reply(Command.KV_COMMIT, () -> txn.kvCommit(request), responses);
+    }
+
+    @Override
+    public void kvCleanup(Kvrpcpb.CleanupRequest request, StreamObserver<Kvrpcpb.CleanupResponse> responses) {
+        reply(Command.KV_CLEANUP, () -> txn.kvCleanup(request), responses);
+    }
+
+    @Override
+    public void kvBatchRollback(Kvrpcpb.BatchRollbackRequest request,
+                                StreamObserver<Kvrpcpb.BatchRollbackResponse> responses) {
+        reply(Command.KV_BATCH_ROLLBACK, () -> txn.kvBatchRollback(request), responses);
+    }
+
+    @Override
+    public void kvCheckTxnStatus(Kvrpcpb.CheckTxnStatusRequest request,
+                                 StreamObserver<Kvrpcpb.CheckTxnStatusResponse> responses) {
+        reply(Command.KV_CHECK_TXN_STATUS, () -> txn.kvCheckTxnStatus(request), responses);
+    }
+
+    @Override
+    public void kvTxnHeartBeat(Kvrpcpb.TxnHeartBeatRequest request, StreamObserver<Kvrpcpb.TxnHeartBeatResponse> responses) {
+        reply(Command.KV_TXN_HEART_BEAT, () -> txn.kvTxnHeartBeat(request), responses);
+    }
+
+    @Override
+    public void kvResolveLock(Kvrpcpb.ResolveLockRequest request, StreamObserver<Kvrpcpb.ResolveLockResponse> responses) {
+        reply(Command.KV_RESOLVE_LOCK, () -> txn.kvResolveLock(request), responses);
+    }
+
+    @Override
+    public void kvScanLock(Kvrpcpb.ScanLockRequest request, StreamObserver<Kvrpcpb.ScanLockResponse> responses) {
+        reply(Command.KV_SCAN_LOCK, () -> txn.kvScanLock(request), responses);
+    }
+
+    /**
+     * Raw and transactional data are cut differently (raw keys as they are, transactional keys
+     * memcomparable-encoded: CLIENT-NEEDS section 5), so {@code is_raw_kv} picks the storage.
+     */
+    @Override
     public void splitRegion(Kvrpcpb.SplitRegionRequest request, StreamObserver<Kvrpcpb.SplitRegionResponse> responses) {
-        reply(Command.SPLIT_REGION, () -> commands.splitRegion(request), responses);
+        reply(Command.SPLIT_REGION,
+                () -> request.getIsRawKv() ? commands.splitRegion(request) : txn.splitRegion(request), responses);
     }
 
     @Override

@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * {@link TikvService} over a fake storage, served by Netty on 127.0.0.1 with the kernel's
- * inbound limit (64 MiB), and a plain-text channel to it. Built with {@link #builder()}.
+ * {@link TikvService} over fake storages (raw and transactional), served by Netty on 127.0.0.1
+ * with the kernel's inbound limit (64 MiB), and a plain-text channel to it. Built with
+ * {@link #builder()}.
  */
 final class Harness implements AutoCloseable {
     static final int MAX_MESSAGE = 64 << 20;
@@ -31,6 +32,7 @@ final class Harness implements AutoCloseable {
             .build();
 
     final FakeRawStorage storage;
+    final FakeTxnStorage txnStorage;
     final RequestMetrics metrics;
     final TikvService service;
     private final Server server;
@@ -64,9 +66,10 @@ final class Harness implements AutoCloseable {
 
     private Harness(int serverThreads, Supplier<RaftMessageReceiver> raftReceiver) throws IOException {
         storage = new FakeRawStorage();
+        txnStorage = new FakeTxnStorage();
         AtomicLong fakeNanos = new AtomicLong();
         metrics = new RequestMetrics(() -> fakeNanos.addAndGet(1_000));
-        service = new TikvService(storage, metrics, raftReceiver);
+        service = new TikvService(storage, txnStorage, metrics, raftReceiver);
         NettyServerBuilder sb = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .addService(service)
                 .maxInboundMessageSize(MAX_MESSAGE);

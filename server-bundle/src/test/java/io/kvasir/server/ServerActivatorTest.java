@@ -9,11 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.BindableService;
 import io.kvasir.raft.api.RaftMessageReceiver;
+import io.grpc.stub.StreamObserver;
+import io.kvasir.kvproto.Kvrpcpb;
 import io.kvasir.txn.api.RawStorage;
+import io.kvasir.txn.api.TxnStorage;
 import java.nio.file.Path;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.felix.framework.Felix;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,8 +31,8 @@ import org.osgi.framework.ServiceRegistration;
 
 /**
  * The activator in a real framework (Felix, embedded): the gRPC service is registered exactly
- * while a RawStorage service exists, and follows the storage when it changes; its Raft RPCs follow
- * the best-ranked RaftMessageReceiver service, without re-registering.
+ * while both a RawStorage and a TxnStorage service exist, and follows either storage when it
+ * changes; its Raft RPCs follow the best-ranked RaftMessageReceiver service, without re-registering.
  */
 class ServerActivatorTest {
     @TempDir
@@ -68,45 +73,157 @@ class ServerActivatorTest {
     }
 
     private ServiceRegistration<RawStorage> register(RawStorage storage, int ranking) {
+        return context.registerService(RawStorage.class, storage, ranked(ranking));
+    }
+
+    private ServiceRegistration<TxnStorage> registerTxn(TxnStorage storage, int ranking) {
+        return context.registerService(TxnStorage.class, storage, ranked(ranking));
+    }
+
+    private static Dictionary<String, Object> ranked(int ranking) {
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(Constants.SERVICE_RANKING, ranking);
-        return context.registerService(RawStorage.class, storage, props);
+        return props;
+    }
+
+    /** Sends one raw and one transactional request through {@code service}, to see which storages it is bound to. */
+    private static void callThrough(TikvService service) throws InterruptedException {
+        CountDownLatch answered = new CountDownLatch(2);
+        service.rawGet(Kvrpcpb.RawGetRequest.getDefaultInstance(), new Counting<>(answered));
+        service.kvGet(Kvrpcpb.GetRequest.getDefaultInstance(), new Counting<>(answered));
+        assertTrue(answered.await(10, TimeUnit.SECONDS));
+    }
+
+    private record Counting<T>(CountDownLatch answered) implements StreamObserver<T> {
+        @Override
+        public void onNext(T value) {
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            answered.countDown();
+        }
+
+        @Override
+        public void onCompleted() {
+            answered.countDown();
+        }
     }
 
     @Test
-    void servesExactlyWhileAStorageExists() throws Exception {
+    void servesExactlyWhileBothStoragesExist() throws Exception {
         assertNull(served(), "no storage, no service");
-        ServiceRegistration<RawStorage> storage = register(new FakeRawStorage(), 0);
+        ServiceRegistration<RawStorage> raw = register(new FakeRawStorage(), 0);
+        assertNull(served(), "raw storage alone: not served, or clients would meet a store without transactions");
+        ServiceRegistration<TxnStorage> txn = registerTxn(new FakeTxnStorage(), 0);
         assertNotNull(served());
         assertTrue(activator.registered());
         assertEquals("tikvpb.Tikv", served().bindService().getServiceDescriptor().getName());
 
-        storage.unregister();
-        assertNull(served(), "storage gone, service gone");
+        raw.unregister();
+        assertNull(served(), "raw storage gone, service gone");
         assertFalse(activator.registered());
 
         register(new FakeRawStorage(), 0);
         assertNotNull(served(), "and back");
+
+        txn.unregister();
+        assertNull(served(), "transactional storage gone, service gone");
+        assertFalse(activator.registered());
+        registerTxn(new FakeTxnStorage(), 0);
+        assertNotNull(served(), "and back");
     }
 
     @Test
-    void followsTheRemainingStorageWhenTheBoundOneLeaves() throws Exception {
-        ServiceRegistration<RawStorage> first = register(new FakeRawStorage(), 10);
-        TikvService overFirst = served();
+    void aTxnStorageAloneIsNotServedEither() {
+        registerTxn(new FakeTxnStorage(), 0);
+        assertNull(served());
         register(new FakeRawStorage(), 0);
+        assertNotNull(served());
+    }
+
+    @Test
+    void followsTheRemainingRawStorageWhenTheBoundOneLeaves() throws Exception {
+        FakeTxnStorage txn = new FakeTxnStorage();
+        registerTxn(txn, 0);
+        FakeRawStorage firstRaw = new FakeRawStorage();
+        FakeRawStorage secondRaw = new FakeRawStorage();
+        ServiceRegistration<RawStorage> first = register(firstRaw, 10);
+        TikvService overFirst = served();
+        register(secondRaw, 0);
         assertEquals(1, context.getServiceReferences(BindableService.class, null).size(), "one service, not one per storage");
+        callThrough(overFirst);
+        assertEquals(1, firstRaw.calls().size());
 
         first.unregister();
         TikvService overSecond = served();
         assertNotNull(overSecond);
         assertFalse(overFirst == overSecond, "a new service over the other storage");
+        callThrough(overSecond);
+        assertEquals(1, secondRaw.calls().size(), "bound to the remaining raw storage");
+        assertEquals(2, txn.requests().size(), "and still to the same transactional one");
         // Metrics survive the change of storage.
         assertTrue(overFirst.metrics() == overSecond.metrics());
     }
 
     @Test
+    void followsTheRemainingTxnStorageWhenTheBoundOneLeaves() throws Exception {
+        FakeTxnStorage firstTxn = new FakeTxnStorage();
+        FakeTxnStorage secondTxn = new FakeTxnStorage();
+        register(new FakeRawStorage(), 0);
+        ServiceRegistration<TxnStorage> first = registerTxn(firstTxn, 0);
+        TikvService overFirst = served();
+        registerTxn(secondTxn, 10);
+        assertTrue(served() == overFirst, "a better-ranked newcomer does not interrupt serving");
+        callThrough(overFirst);
+        assertEquals(1, firstTxn.requests().size());
+
+        first.unregister();
+        TikvService overSecond = served();
+        assertNotNull(overSecond);
+        assertFalse(overFirst == overSecond);
+        callThrough(overSecond);
+        assertEquals(1, secondTxn.requests().size(), "bound to the remaining transactional storage");
+        assertEquals(1, context.getServiceReferences(BindableService.class, null).size());
+    }
+
+    /** Storages of both kinds come and go on two threads at once; afterwards the registration matches what is left. */
+    @Test
+    void storagesComingAndGoingConcurrentlyLeaveAConsistentRegistration() throws Exception {
+        int rounds = 200;
+        CountDownLatch go = new CountDownLatch(1);
+        Thread rawChurn = new Thread(() -> churn(go, rounds, () -> register(new FakeRawStorage(), 0)));
+        Thread txnChurn = new Thread(() -> churn(go, rounds, () -> registerTxn(new FakeTxnStorage(), 0)));
+        rawChurn.start();
+        txnChurn.start();
+        go.countDown();
+        rawChurn.join(60_000);
+        txnChurn.join(60_000);
+        assertFalse(rawChurn.isAlive() || txnChurn.isAlive(), "churn did not finish");
+        // Each thread leaves one registration of its kind behind.
+        assertNotNull(served(), "both kinds are left: served");
+        assertEquals(1, context.getServiceReferences(BindableService.class, null).size());
+        callThrough(served());
+    }
+
+    /** Registers and unregisters {@code rounds} times, leaving the last registration in place. */
+    private static void churn(CountDownLatch go, int rounds, java.util.function.Supplier<ServiceRegistration<?>> register) {
+        try {
+            go.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        for (int i = 0; i < rounds; i++) {
+            register.get().unregister();
+        }
+        register.get();
+    }
+
+    @Test
     void stoppingUnregisters() throws Exception {
         register(new FakeRawStorage(), 0);
+        registerTxn(new FakeTxnStorage(), 0);
         assertNotNull(served());
         activator.stop(context);
         assertNull(served());
@@ -122,6 +239,7 @@ class ServerActivatorTest {
     @Test
     void theRaftRpcsFollowTheBestRankedReceiverWithoutReRegistering() {
         register(new FakeRawStorage(), 0);
+        registerTxn(new FakeTxnStorage(), 0);
         TikvService service = served();
         assertNull(service.raftReceiver(), "no store yet");
 
@@ -144,6 +262,7 @@ class ServerActivatorTest {
         FakeRaftReceiver receiver = new FakeRaftReceiver();
         registerReceiver(receiver, 0);
         register(new FakeRawStorage(), 0);
+        registerTxn(new FakeTxnStorage(), 0);
         assertTrue(served().raftReceiver() == receiver);
     }
 }

@@ -59,10 +59,11 @@ class TransportTest {
     }
 
     @Test
-    void methodsOutsideRawKvStayUnimplemented() {
-        StatusRuntimeException kvGet = assertThrows(StatusRuntimeException.class, () -> h.blocking().kvGet(
-                Kvrpcpb.GetRequest.newBuilder().setContext(CONTEXT).setKey(bs("a")).setVersion(1).build()));
-        assertEquals(Status.Code.UNIMPLEMENTED, kvGet.getStatus().getCode());
+    void methodsNotServedStayUnimplemented() {
+        StatusRuntimeException pessimistic = assertThrows(StatusRuntimeException.class, () -> h.blocking()
+                .kvPessimisticLock(Kvrpcpb.PessimisticLockRequest.newBuilder().setContext(CONTEXT)
+                        .setPrimaryLock(bs("a")).setStartVersion(1).build()));
+        assertEquals(Status.Code.UNIMPLEMENTED, pessimistic.getStatus().getCode());
         StatusRuntimeException copr = assertThrows(StatusRuntimeException.class, () -> h.blocking().rawCoprocessor(
                 Kvrpcpb.RawCoprocessorRequest.newBuilder().setContext(CONTEXT).build()));
         assertEquals(Status.Code.UNIMPLEMENTED, copr.getStatus().getCode());
