@@ -49,7 +49,8 @@ class RegionMergeTest {
 
             ConcurrentHashMap<String, String> acknowledged = new ConcurrentHashMap<>();
             AtomicBoolean writing = new AtomicBoolean(true);
-            Thread writer = new Thread(() -> writeUntilStopped(client, writing, acknowledged), "merge-test-writer");
+            List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread writer = new Thread(() -> writeUntilStopped(client, writing, acknowledged, failures), "merge-test-writer");
             writer.start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
             long regions = split;
@@ -62,7 +63,8 @@ class RegionMergeTest {
             writing.set(false);
             writer.join();
             assertEquals(1, regions, "PD left " + regions + " of " + split + " regions unmerged");
-            assertTrue(acknowledged.size() >= 50, "the writer got only " + acknowledged.size() + " writes through");
+            assertTrue(acknowledged.size() >= 50, "the writer got only " + acknowledged.size() + " writes through; "
+                    + failures.size() + " failed, first: " + (failures.isEmpty() ? "none" : failures.get(0)));
 
             for (char c = 'b'; c <= 'z'; c++) {
                 assertEquals(Optional.of("v" + c), client.get(c + "/before"));
@@ -76,14 +78,15 @@ class RegionMergeTest {
     }
 
     /** Writes a new key in a new region each time round, until stopped; records what was acknowledged. */
-    private static void writeUntilStopped(ExactRawClient client, AtomicBoolean writing, ConcurrentHashMap<String, String> acked) {
+    private static void writeUntilStopped(ExactRawClient client, AtomicBoolean writing, ConcurrentHashMap<String, String> acked,
+            List<String> failures) {
         for (int i = 0; writing.get(); i++) {
             String key = (char) ('b' + i % 25) + "/w" + i;
             try {
                 client.put(key, "w" + i);
                 acked.put(key, "w" + i);
             } catch (ExactRawClient.UnknownOutcome | RuntimeException e) {
-                // Not acknowledged: nothing is claimed for this key.
+                failures.add(e.toString()); // not acknowledged: nothing is claimed for this key
             }
         }
     }

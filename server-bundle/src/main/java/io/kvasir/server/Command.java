@@ -28,11 +28,14 @@ enum Command {
     KV_TXN_HEART_BEAT("kv_txn_heart_beat"),
     KV_RESOLVE_LOCK("kv_resolve_lock"),
     KV_SCAN_LOCK("kv_scan_lock"),
+    KV_PESSIMISTIC_LOCK("kv_pessimistic_lock"),
+    KV_PESSIMISTIC_ROLLBACK("kv_pessimistic_rollback"),
+    MVCC_GET_BY_KEY("mvcc_get_by_key"),
     /** Raw and transactional splits alike, as in TiKV. */
     SPLIT_REGION("split_region"),
     /** {@code BatchCommandsRequest.Request.Empty}: the client's health probe on the stream. */
     BATCH_EMPTY("batch_commands_empty"),
-    /** A BatchCommands entry this store does not serve (pessimistic locks, coprocessor, GC, an unset cmd). */
+    /** A BatchCommands entry this store does not serve (coprocessor, GC, an unset cmd). */
     UNSUPPORTED("unsupported");
 
     private final String label;

@@ -196,6 +196,23 @@ public final class TikvService extends TikvGrpc.TikvImplBase {
         reply(Command.KV_SCAN_LOCK, () -> txn.kvScanLock(request), responses);
     }
 
+    @Override
+    public void kvPessimisticLock(Kvrpcpb.PessimisticLockRequest request,
+            StreamObserver<Kvrpcpb.PessimisticLockResponse> responses) {
+        reply(Command.KV_PESSIMISTIC_LOCK, () -> txn.kvPessimisticLock(request), responses);
+    }
+
+    @Override
+    public void kVPessimisticRollback(Kvrpcpb.PessimisticRollbackRequest request,
+            StreamObserver<Kvrpcpb.PessimisticRollbackResponse> responses) {
+        reply(Command.KV_PESSIMISTIC_ROLLBACK, () -> txn.kvPessimisticRollback(request), responses);
+    }
+
+    @Override
+    public void mvccGetByKey(Kvrpcpb.MvccGetByKeyRequest request, StreamObserver<Kvrpcpb.MvccGetByKeyResponse> responses) {
+        reply(Command.MVCC_GET_BY_KEY, () -> txn.mvccGetByKey(request), responses);
+    }
+
     /**
      * Raw and transactional data are cut differently (raw keys as they are, transactional keys
      * memcomparable-encoded: CLIENT-NEEDS section 5), so {@code is_raw_kv} picks the storage.

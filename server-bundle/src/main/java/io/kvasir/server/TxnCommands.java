@@ -99,6 +99,25 @@ final class TxnCommands {
                 k -> Kvrpcpb.ResolveLockResponse.newBuilder().setError(k).build());
     }
 
+    CompletableFuture<Kvrpcpb.PessimisticLockResponse> kvPessimisticLock(Kvrpcpb.PessimisticLockRequest req) {
+        return run(Command.KV_PESSIMISTIC_LOCK, () -> storage.pessimisticLock(req),
+                e -> Kvrpcpb.PessimisticLockResponse.newBuilder().setRegionError(e).build(),
+                k -> Kvrpcpb.PessimisticLockResponse.newBuilder().addErrors(k).build());
+    }
+
+    CompletableFuture<Kvrpcpb.PessimisticRollbackResponse> kvPessimisticRollback(Kvrpcpb.PessimisticRollbackRequest req) {
+        return run(Command.KV_PESSIMISTIC_ROLLBACK, () -> storage.pessimisticRollback(req),
+                e -> Kvrpcpb.PessimisticRollbackResponse.newBuilder().setRegionError(e).build(),
+                k -> Kvrpcpb.PessimisticRollbackResponse.newBuilder().addErrors(k).build());
+    }
+
+    /** MvccGetByKey's error is a string: the key error's text. */
+    CompletableFuture<Kvrpcpb.MvccGetByKeyResponse> mvccGetByKey(Kvrpcpb.MvccGetByKeyRequest req) {
+        return run(Command.MVCC_GET_BY_KEY, () -> storage.mvccGetByKey(req),
+                e -> Kvrpcpb.MvccGetByKeyResponse.newBuilder().setRegionError(e).build(),
+                k -> Kvrpcpb.MvccGetByKeyResponse.newBuilder().setError(k.getAbort()).build());
+    }
+
     CompletableFuture<Kvrpcpb.ScanLockResponse> kvScanLock(Kvrpcpb.ScanLockRequest req) {
         return run(Command.KV_SCAN_LOCK, () -> storage.scanLock(req),
                 e -> Kvrpcpb.ScanLockResponse.newBuilder().setRegionError(e).build(),

@@ -123,6 +123,22 @@ final class FakeTxnStorage implements TxnStorage {
     }
 
     @Override
+    public CompletableFuture<Kvrpcpb.PessimisticLockResponse> pessimisticLock(Kvrpcpb.PessimisticLockRequest request) {
+        return respond(request, Kvrpcpb.PessimisticLockResponse.getDefaultInstance());
+    }
+
+    @Override
+    public CompletableFuture<Kvrpcpb.PessimisticRollbackResponse> pessimisticRollback(
+            Kvrpcpb.PessimisticRollbackRequest request) {
+        return respond(request, Kvrpcpb.PessimisticRollbackResponse.getDefaultInstance());
+    }
+
+    @Override
+    public CompletableFuture<Kvrpcpb.MvccGetByKeyResponse> mvccGetByKey(Kvrpcpb.MvccGetByKeyRequest request) {
+        return respond(request, Kvrpcpb.MvccGetByKeyResponse.getDefaultInstance());
+    }
+
+    @Override
     public CompletableFuture<Kvrpcpb.SplitRegionResponse> splitRegion(Kvrpcpb.SplitRegionRequest request) {
         return respond(request, Kvrpcpb.SplitRegionResponse.getDefaultInstance());
     }

@@ -60,10 +60,9 @@ class TransportTest {
 
     @Test
     void methodsNotServedStayUnimplemented() {
-        StatusRuntimeException pessimistic = assertThrows(StatusRuntimeException.class, () -> h.blocking()
-                .kvPessimisticLock(Kvrpcpb.PessimisticLockRequest.newBuilder().setContext(CONTEXT)
-                        .setPrimaryLock(bs("a")).setStartVersion(1).build()));
-        assertEquals(Status.Code.UNIMPLEMENTED, pessimistic.getStatus().getCode());
+        StatusRuntimeException gc = assertThrows(StatusRuntimeException.class, () -> h.blocking()
+                .kvGC(Kvrpcpb.GCRequest.newBuilder().setContext(CONTEXT).setSafePoint(1).build()));
+        assertEquals(Status.Code.UNIMPLEMENTED, gc.getStatus().getCode());
         StatusRuntimeException copr = assertThrows(StatusRuntimeException.class, () -> h.blocking().rawCoprocessor(
                 Kvrpcpb.RawCoprocessorRequest.newBuilder().setContext(CONTEXT).build()));
         assertEquals(Status.Code.UNIMPLEMENTED, copr.getStatus().getCode());

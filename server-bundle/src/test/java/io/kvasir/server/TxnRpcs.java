@@ -77,6 +77,11 @@ final class TxnRpcs {
                 .setStartVersion(40).setCommitVersion(45).build();
         Kvrpcpb.ScanLockRequest scanLock = Kvrpcpb.ScanLockRequest.newBuilder().setContext(CONTEXT)
                 .setMaxVersion(60).setStartKey(bs("a")).setLimit(100).build();
+        Kvrpcpb.PessimisticLockRequest pessimisticLock = Kvrpcpb.PessimisticLockRequest.newBuilder().setContext(CONTEXT)
+                .addMutations(Kvrpcpb.Mutation.newBuilder().setOp(Kvrpcpb.Op.PessimisticLock).setKey(bs("a")))
+                .setPrimaryLock(bs("a")).setStartVersion(50).setForUpdateTs(52).setLockTtl(3000).build();
+        Kvrpcpb.PessimisticRollbackRequest pessimisticRollback = Kvrpcpb.PessimisticRollbackRequest.newBuilder()
+                .setContext(CONTEXT).setStartVersion(50).setForUpdateTs(52).addKeys(bs("a")).build();
 
         return List.of(
                 rpc("KvGet", Command.KV_GET, get, Kvrpcpb.GetResponse.newBuilder().setValue(bs("v")).build(),
@@ -134,7 +139,19 @@ final class TxnRpcs {
                 rpc("KvScanLock", Command.KV_SCAN_LOCK, scanLock, Kvrpcpb.ScanLockResponse.newBuilder().addLocks(LOCK).build(),
                         TikvBlockingStub::kvScanLock, e -> e.setScanLock(scanLock), BatchCommandsResponse.Response::getScanLock,
                         e -> Kvrpcpb.ScanLockResponse.newBuilder().setRegionError(e).build(),
-                        k -> Kvrpcpb.ScanLockResponse.newBuilder().setError(k).build()));
+                        k -> Kvrpcpb.ScanLockResponse.newBuilder().setError(k).build()),
+                rpc("KvPessimisticLock", Command.KV_PESSIMISTIC_LOCK, pessimisticLock,
+                        Kvrpcpb.PessimisticLockResponse.newBuilder().addErrors(LOCKED).build(),
+                        TikvBlockingStub::kvPessimisticLock, e -> e.setPessimisticLock(pessimisticLock),
+                        BatchCommandsResponse.Response::getPessimisticLock,
+                        e -> Kvrpcpb.PessimisticLockResponse.newBuilder().setRegionError(e).build(),
+                        k -> Kvrpcpb.PessimisticLockResponse.newBuilder().addErrors(k).build()),
+                rpc("KVPessimisticRollback", Command.KV_PESSIMISTIC_ROLLBACK, pessimisticRollback,
+                        Kvrpcpb.PessimisticRollbackResponse.newBuilder().addErrors(LOCKED).build(),
+                        TikvBlockingStub::kVPessimisticRollback, e -> e.setPessimisticRollback(pessimisticRollback),
+                        BatchCommandsResponse.Response::getPessimisticRollback,
+                        e -> Kvrpcpb.PessimisticRollbackResponse.newBuilder().setRegionError(e).build(),
+                        k -> Kvrpcpb.PessimisticRollbackResponse.newBuilder().addErrors(k).build()));
     }
 
     /** The answer of a key error with only {@code abort} set. */

@@ -24,10 +24,11 @@ public final class StorageActivator implements BundleActivator {
     private ServiceTracker<RegionStore, Registrations> tracker;
 
     /** The services published over one region store. */
-    private record Registrations(ServiceRegistration<RawStorage> raw, ServiceRegistration<TxnStorage> txn) {
+    private record Registrations(ServiceRegistration<RawStorage> raw, ServiceRegistration<TxnStorage> txn, TxnKv txnKv) {
         void unregister() {
             raw.unregister();
             txn.unregister();
+            txnKv.close();
         }
     }
 
@@ -41,9 +42,10 @@ public final class StorageActivator implements BundleActivator {
                 if (regions == null) {
                     return null;
                 }
+                TxnKv txnKv = new TxnKv(regions);
                 return new Registrations(
                         context.registerService(RawStorage.class, new RawKv(regions, Clock.systemUTC(), ttlEnabled), null),
-                        context.registerService(TxnStorage.class, new TxnKv(regions), null));
+                        context.registerService(TxnStorage.class, txnKv, null), txnKv);
             }
 
             @Override

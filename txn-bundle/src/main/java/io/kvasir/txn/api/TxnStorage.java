@@ -38,6 +38,19 @@ public interface TxnStorage {
     CompletableFuture<Kvrpcpb.ScanLockResponse> scanLock(Kvrpcpb.ScanLockRequest request);
 
     /**
+     * SELECT ... FOR UPDATE: locks the keys for a pessimistic transaction at its
+     * {@code for_update_ts}; a key another transaction holds is waited for (up to
+     * {@code wait_timeout}, TiKV's default when 0, not at all when negative) unless the wait would
+     * close a deadlock, which is answered at once.
+     */
+    CompletableFuture<Kvrpcpb.PessimisticLockResponse> pessimisticLock(Kvrpcpb.PessimisticLockRequest request);
+
+    CompletableFuture<Kvrpcpb.PessimisticRollbackResponse> pessimisticRollback(Kvrpcpb.PessimisticRollbackRequest request);
+
+    /** Everything the store holds about a key: its lock, write records and values. */
+    CompletableFuture<Kvrpcpb.MvccGetByKeyResponse> mvccGetByKey(Kvrpcpb.MvccGetByKeyRequest request);
+
+    /**
      * SplitRegion with {@code is_raw_kv = false}: the split keys are user keys of transactional
      * data, and the region is cut at their memcomparable encodings (where its boundaries live).
      */

@@ -1,7 +1,10 @@
 package io.kvasir.txn.percolator;
 
 import com.google.protobuf.ByteString;
+import io.kvasir.kvproto.DeadlockOuterClass;
 import io.kvasir.kvproto.Kvrpcpb;
+import io.kvasir.txn.sched.DeadlockDetector;
+import java.util.List;
 import io.kvasir.txn.mvcc.KeyIsLockedException;
 import io.kvasir.txn.mvcc.Lock;
 import io.kvasir.txn.mvcc.TxnException;
@@ -42,6 +45,17 @@ final class KeyErrors {
             return b.setRetryable(e.getMessage()).build(); // TiKV answers it as a retryable text
         }
         return b.setAbort(e.getMessage()).build(); // Committed, and anything else: the client aborts
+    }
+
+    /** A deadlock: the lock waited for, and the cycle of waits the wait would have closed. */
+    static Kvrpcpb.KeyError deadlock(long lockTs, byte[] lockKey, long keyHash, List<DeadlockDetector.Wait> cycle) {
+        Kvrpcpb.Deadlock.Builder d = Kvrpcpb.Deadlock.newBuilder().setLockTs(lockTs)
+                .setLockKey(ByteString.copyFrom(lockKey)).setDeadlockKeyHash(keyHash);
+        for (DeadlockDetector.Wait w : cycle) {
+            d.addWaitChain(DeadlockOuterClass.WaitForEntry.newBuilder().setTxn(w.waiter()).setWaitForTxn(w.holder())
+                    .setKeyHash(w.keyHash()).setKey(ByteString.copyFrom(w.key())));
+        }
+        return Kvrpcpb.KeyError.newBuilder().setDeadlock(d).build();
     }
 
     static Kvrpcpb.LockInfo lockInfo(byte[] key, Lock lock) {

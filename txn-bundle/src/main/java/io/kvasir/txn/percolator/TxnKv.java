@@ -25,12 +25,17 @@ import io.kvasir.txn.mvcc.TimeStamps;
 import io.kvasir.txn.mvcc.TxnException;
 import io.kvasir.txn.mvcc.TxnHeartBeat;
 import io.kvasir.txn.mvcc.TxnKeys;
+import io.kvasir.txn.mvcc.PessimisticLock;
+import io.kvasir.txn.sched.DeadlockDetector;
 import io.kvasir.txn.sched.Latches;
+import io.kvasir.txn.sched.LockWaits;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BiFunction;
 
 /**
@@ -43,19 +48,40 @@ import java.util.function.BiFunction;
  *
  * <p>Async commit and 1PC are not done: a prewrite asking for them is answered as a plain 2PC
  * prewrite ({@code min_commit_ts = 0}, {@code one_pc_commit_ts = 0}), which tells the client to
- * commit the usual way. Pessimistic locks are not yet taken; a prewrite of a pessimistic lock is
- * refused.
+ * commit the usual way. A pessimistic lock request that meets another transaction's lock waits
+ * for it to be released on this store, unless the wait would close a cycle of waits this store
+ * sees (a deadlock, answered at once); cycles through other stores' waits end by timeout.
  */
-public final class TxnKv implements TxnStorage {
+public final class TxnKv implements TxnStorage, AutoCloseable {
 
     /** Latch slots: enough that unrelated keys seldom share one. */
     private static final int LATCH_SLOTS = 4096;
+    /** TiKV's {@code pessimistic-txn.wait-for-lock-timeout}, for a request that leaves it to the store. */
+    static final long DEFAULT_LOCK_WAIT_MILLIS = 1000;
+    /** How long a wait-for edge lives in the deadlock detector without a clean-up. */
+    private static final long WAIT_FOR_TTL_MILLIS = 3000;
 
     private final RegionStore regions;
     private final Latches latches = new Latches(LATCH_SLOTS);
+    private final ScheduledExecutorService timer;
+    private final LockWaits lockWaits;
+    private final DeadlockDetector deadlocks;
 
     public TxnKv(RegionStore regions) {
         this.regions = regions;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kvasir-lock-waits");
+            t.setDaemon(true);
+            return t;
+        });
+        this.lockWaits = new LockWaits(timer);
+        this.deadlocks = new DeadlockDetector(System::currentTimeMillis, WAIT_FOR_TTL_MILLIS);
+    }
+
+    /** Stops the lock-wait timer; waiting requests time out no more (their store is going away). */
+    @Override
+    public void close() {
+        timer.shutdownNow();
     }
 
     // ---- reads --------------------------------------------------------------------------------------
@@ -217,10 +243,9 @@ public final class TxnKv implements TxnStorage {
 
     @Override
     public CompletableFuture<Kvrpcpb.PrewriteResponse> prewrite(Kvrpcpb.PrewriteRequest req) {
-        for (boolean pessimistic : req.getIsPessimisticLockList()) {
-            if (pessimistic) {
-                return CompletableFuture.failedFuture(new TxnStorageException("pessimistic transactions are not supported yet"));
-            }
+        if (req.getIsPessimisticLockCount() != 0 && req.getIsPessimisticLockCount() != req.getMutationsCount()) {
+            return CompletableFuture.failedFuture(new TxnStorageException("is_pessimistic_lock has "
+                    + req.getIsPessimisticLockCount() + " flags for " + req.getMutationsCount() + " mutations"));
         }
         List<byte[]> keys = new ArrayList<>();
         req.getMutationsList().forEach(m -> keys.add(m.getKey().toByteArray()));
@@ -228,9 +253,16 @@ public final class TxnKv implements TxnStorage {
                 req.getLockTtl(), req.getTxnSize(), req.getMinCommitTs());
         return write(req.getContext(), keys, (reader, txn) -> {
             Kvrpcpb.PrewriteResponse.Builder b = Kvrpcpb.PrewriteResponse.newBuilder();
-            for (Kvrpcpb.Mutation m : req.getMutationsList()) {
+            for (int i = 0; i < req.getMutationsCount(); i++) {
+                Kvrpcpb.Mutation m = req.getMutations(i);
                 try {
-                    Prewrite.prewrite(reader, txn, props, op(m.getOp()), m.getKey().toByteArray(), m.getValue().toByteArray());
+                    if (req.getIsPessimisticLockCount() > 0 && req.getIsPessimisticLock(i)) {
+                        Prewrite.prewritePessimistic(reader, txn, props, op(m.getOp()), m.getKey().toByteArray(),
+                                m.getValue().toByteArray());
+                    } else {
+                        Prewrite.prewrite(reader, txn, props, op(m.getOp()), m.getKey().toByteArray(),
+                                m.getValue().toByteArray());
+                    }
                 } catch (TxnException e) {
                     b.addErrors(KeyErrors.of(e));
                 }
@@ -242,6 +274,7 @@ public final class TxnKv implements TxnStorage {
     @Override
     public CompletableFuture<Kvrpcpb.CommitResponse> commit(Kvrpcpb.CommitRequest req) {
         List<byte[]> keys = bytes(req.getKeysList());
+        deadlocks.cleanUp(req.getStartVersion());
         return write(req.getContext(), keys, (reader, txn) -> {
             Kvrpcpb.CommitResponse.Builder b = Kvrpcpb.CommitResponse.newBuilder().setCommitVersion(req.getCommitVersion());
             try {
@@ -281,6 +314,7 @@ public final class TxnKv implements TxnStorage {
     @Override
     public CompletableFuture<Kvrpcpb.BatchRollbackResponse> batchRollback(Kvrpcpb.BatchRollbackRequest req) {
         List<byte[]> keys = bytes(req.getKeysList());
+        deadlocks.cleanUp(req.getStartVersion());
         return write(req.getContext(), keys, (reader, txn) -> {
             Kvrpcpb.BatchRollbackResponse.Builder b = Kvrpcpb.BatchRollbackResponse.newBuilder();
             try {
@@ -393,6 +427,107 @@ public final class TxnKv implements TxnStorage {
                 }));
     }
 
+    @Override
+    public CompletableFuture<Kvrpcpb.PessimisticLockResponse> pessimisticLock(Kvrpcpb.PessimisticLockRequest req) {
+        long waitMillis = req.getWaitTimeout() < 0 ? 0
+                : req.getWaitTimeout() == 0 ? DEFAULT_LOCK_WAIT_MILLIS : req.getWaitTimeout();
+        return lockOrWait(req, System.currentTimeMillis() + waitMillis, req.getWaitTimeout() >= 0);
+    }
+
+    /**
+     * One attempt at the locks; if another transaction holds one, waits for it (woken when it is
+     * released here, or at the deadline) and tries again, unless the wait would deadlock.
+     */
+    private CompletableFuture<Kvrpcpb.PessimisticLockResponse> lockOrWait(Kvrpcpb.PessimisticLockRequest req,
+            long deadlineMillis, boolean mayWait) {
+        return attemptLocks(req).thenCompose(attempt -> {
+            KeyIsLockedException blocked = attempt.blockedBy();
+            long remaining = deadlineMillis - System.currentTimeMillis();
+            if (blocked == null || !mayWait || remaining <= 0) {
+                return CompletableFuture.completedFuture(attempt.response());
+            }
+            byte[] key = blocked.key();
+            long keyHash = java.util.Arrays.hashCode(key);
+            long holder = blocked.lock().startTs();
+            java.util.Optional<List<DeadlockDetector.Wait>> cycle = deadlocks.detect(req.getStartVersion(), holder,
+                    keyHash, key);
+            if (cycle.isPresent()) {
+                return CompletableFuture.completedFuture(Kvrpcpb.PessimisticLockResponse.newBuilder()
+                        .addErrors(KeyErrors.deadlock(holder, key, keyHash, cycle.get())).build());
+            }
+            return lockWaits.await(TxnKeys.encode(key), remaining).thenCompose(outcome -> {
+                deadlocks.cleanUpWaitFor(req.getStartVersion(), holder, keyHash);
+                return lockOrWait(req, deadlockMillis(deadlineMillis, outcome), true);
+            });
+        });
+    }
+
+    /** A timed-out wait tries once more, then answers the lock it met. */
+    private static long deadlockMillis(long deadline, LockWaits.Outcome outcome) {
+        return outcome == LockWaits.Outcome.TIMED_OUT ? Math.min(deadline, System.currentTimeMillis()) : deadline;
+    }
+
+    /** An attempt's answer, and the lock of another transaction that stopped it, if one did. */
+    private record LockAttempt(Kvrpcpb.PessimisticLockResponse response, KeyIsLockedException blockedBy) {
+    }
+
+    private CompletableFuture<LockAttempt> attemptLocks(Kvrpcpb.PessimisticLockRequest req) {
+        List<byte[]> keys = new ArrayList<>();
+        req.getMutationsList().forEach(m -> keys.add(m.getKey().toByteArray()));
+        byte[] primary = req.getPrimaryLock().toByteArray();
+        return write(req.getContext(), keys, (reader, txn) -> {
+            Kvrpcpb.PessimisticLockResponse.Builder b = Kvrpcpb.PessimisticLockResponse.newBuilder();
+            for (Kvrpcpb.Mutation m : req.getMutationsList()) {
+                byte[] key = m.getKey().toByteArray();
+                try {
+                    PessimisticLock.acquire(reader, txn, key, primary, req.getStartVersion(), req.getLockTtl(),
+                            req.getForUpdateTs(), m.getOp() == Kvrpcpb.Op.Insert);
+                } catch (KeyIsLockedException locked) {
+                    b.addErrors(KeyErrors.of(locked));
+                    return new Staged<>(new LockAttempt(b.build(), locked), false);
+                } catch (TxnException e) {
+                    b.addErrors(KeyErrors.of(e));
+                    return new Staged<>(new LockAttempt(b.build(), null), false);
+                }
+                if (req.getReturnValues() || req.getCheckExistence()) {
+                    byte[] v = reader.get(key, Long.MAX_VALUE - 1, Set.of(req.getStartVersion()));
+                    b.addValues(v == null ? ByteString.EMPTY : ByteString.copyFrom(v)).addNotFounds(v == null);
+                }
+            }
+            return new Staged<>(new LockAttempt(b.build(), null), true);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Kvrpcpb.PessimisticRollbackResponse> pessimisticRollback(
+            Kvrpcpb.PessimisticRollbackRequest req) {
+        List<byte[]> keys = bytes(req.getKeysList());
+        deadlocks.cleanUp(req.getStartVersion());
+        return write(req.getContext(), keys, (reader, txn) -> {
+            for (byte[] key : keys) {
+                PessimisticLock.rollback(reader, txn, key, req.getStartVersion(), req.getForUpdateTs());
+            }
+            return new Staged<>(Kvrpcpb.PessimisticRollbackResponse.getDefaultInstance(), true);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Kvrpcpb.MvccGetByKeyResponse> mvccGetByKey(Kvrpcpb.MvccGetByKeyRequest req) {
+        byte[] key = req.getKey().toByteArray();
+        RegionRoute route;
+        try {
+            route = regions.route(req.getContext());
+            checkKeys(route, List.of(key));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return regions.snapshot(route).thenApply(snapshot -> {
+            try (Snapshot s = snapshot) {
+                return Kvrpcpb.MvccGetByKeyResponse.newBuilder().setInfo(MvccInfos.of(s, key)).build();
+            }
+        });
+    }
+
     // ---- the scheduler -----------------------------------------------------------------------------
 
     /** A write command's answer, and whether what it staged is to be written. */
@@ -439,7 +574,10 @@ public final class TxnKv implements TxnStorage {
             if (!staged.write() || txn.isEmpty()) {
                 return CompletableFuture.completedFuture(staged.response());
             }
-            return regions.write(route, txn.toRequests()).thenApply(done -> staged.response());
+            return regions.write(route, txn.toRequests()).thenApply(done -> {
+                lockWaits.wake(encoded); // a lock on these keys may be gone: waiters try again
+                return staged.response();
+            });
         }));
     }
 

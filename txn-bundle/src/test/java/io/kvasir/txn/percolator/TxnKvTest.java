@@ -186,4 +186,62 @@ class TxnKvTest {
         assertEquals(10, info.getValues(0).getStartTs());
         assertEquals(big, info.getValues(0).getValue().toStringUtf8());
     }
+
+    // ---- pessimistic transactions -------------------------------------------------------------------
+
+    private java.util.concurrent.CompletableFuture<Kvrpcpb.PessimisticLockResponse> lock(long startTs, String key,
+            long waitMillis) {
+        return txn.pessimisticLock(Kvrpcpb.PessimisticLockRequest.newBuilder().setContext(store.context())
+                .addMutations(Kvrpcpb.Mutation.newBuilder().setOp(Kvrpcpb.Op.PessimisticLock).setKey(b(key)))
+                .setPrimaryLock(b(key)).setStartVersion(startTs).setForUpdateTs(startTs).setLockTtl(3000)
+                .setWaitTimeout(waitMillis).build());
+    }
+
+    private void pessimisticRollback(long startTs, String key) {
+        txn.pessimisticRollback(Kvrpcpb.PessimisticRollbackRequest.newBuilder().setContext(store.context())
+                .setStartVersion(startTs).setForUpdateTs(startTs).addKeys(b(key)).build()).join();
+    }
+
+    @Test
+    void aLockRequestWaitsForTheHolderAndIsWokenWhenItReleasesTheKey() throws Exception {
+        assertEquals(0, lock(10, "k", 1000).join().getErrorsCount());
+        java.util.concurrent.CompletableFuture<Kvrpcpb.PessimisticLockResponse> waiting = lock(20, "k", 10_000);
+        Thread.sleep(100);
+        assertFalse(waiting.isDone(), "waits while transaction 10 holds the key");
+        pessimisticRollback(10, "k");
+        Kvrpcpb.PessimisticLockResponse got = waiting.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(0, got.getErrorsCount(), "woken by the release, it locked the key: " + got);
+        // A pessimistic prewrite and commit of the waiter.
+        Kvrpcpb.PrewriteResponse pw = txn.prewrite(Kvrpcpb.PrewriteRequest.newBuilder().setContext(store.context())
+                .addMutations(put("k", "v")).addIsPessimisticLock(true).setPrimaryLock(b("k")).setStartVersion(20)
+                .setForUpdateTs(20).setLockTtl(3000).setMinCommitTs(21).build()).join();
+        assertEquals(0, pw.getErrorsCount());
+        assertFalse(commit(20, 30, "k").hasError());
+        assertEquals(b("v"), get("k", 30).getValue());
+    }
+
+    @Test
+    void aWaitThatTimesOutAnswersTheLockItMet() {
+        lock(10, "k", 0).join();
+        long start = System.nanoTime();
+        Kvrpcpb.PessimisticLockResponse r = lock(20, "k", 150).join();
+        assertTrue(System.nanoTime() - start >= java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(150), "it waited");
+        assertEquals(10, r.getErrors(0).getLocked().getLockVersion());
+        assertTrue(lock(30, "k", -1).join().getErrors(0).hasLocked(), "a negative timeout does not wait");
+    }
+
+    @Test
+    void aWaitThatWouldCloseACycleIsADeadlockAnsweredAtOnce() throws Exception {
+        lock(10, "a", 0).join();
+        lock(20, "b", 0).join();
+        java.util.concurrent.CompletableFuture<Kvrpcpb.PessimisticLockResponse> tenWaits = lock(10, "b", 10_000);
+        Thread.sleep(100);
+        assertFalse(tenWaits.isDone());
+        Kvrpcpb.PessimisticLockResponse twenty = lock(20, "a", 10_000).get(2, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(twenty.getErrors(0).hasDeadlock(), twenty.toString());
+        assertEquals(10, twenty.getErrors(0).getDeadlock().getLockTs());
+        assertEquals(2, twenty.getErrors(0).getDeadlock().getWaitChainCount());
+        pessimisticRollback(20, "b"); // transaction 20 gives up: 10 gets b
+        assertEquals(0, tenWaits.get(5, java.util.concurrent.TimeUnit.SECONDS).getErrorsCount());
+    }
 }
