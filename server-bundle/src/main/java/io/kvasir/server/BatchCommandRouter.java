@@ -84,6 +84,10 @@ final class BatchCommandRouter {
             case TXNHEARTBEAT -> txn.kvTxnHeartBeat(req.getTxnHeartBeat()).thenApply(r -> out.setTxnHeartBeat(r).build());
             case RESOLVELOCK -> txn.kvResolveLock(req.getResolveLock()).thenApply(r -> out.setResolveLock(r).build());
             case SCANLOCK -> txn.kvScanLock(req.getScanLock()).thenApply(r -> out.setScanLock(r).build());
+            case CHECKSECONDARYLOCKS -> txn.kvCheckSecondaryLocks(req.getCheckSecondaryLocks())
+                    .thenApply(r -> out.setCheckSecondaryLocks(r).build());
+            case DELETERANGE -> txn.kvDeleteRange(req.getDeleteRange()).thenApply(r -> out.setDeleteRange(r).build());
+            case GC -> txn.kvGc(req.getGC()).thenApply(r -> out.setGC(r).build());
             case PESSIMISTICLOCK -> txn.kvPessimisticLock(req.getPessimisticLock())
                     .thenApply(r -> out.setPessimisticLock(r).build());
             case PESSIMISTICROLLBACK -> txn.kvPessimisticRollback(req.getPessimisticRollback())

@@ -31,11 +31,14 @@ enum Command {
     KV_PESSIMISTIC_LOCK("kv_pessimistic_lock"),
     KV_PESSIMISTIC_ROLLBACK("kv_pessimistic_rollback"),
     MVCC_GET_BY_KEY("mvcc_get_by_key"),
+    KV_CHECK_SECONDARY_LOCKS("kv_check_secondary_locks"),
+    KV_DELETE_RANGE("kv_delete_range"),
+    KV_GC("kv_gc"),
     /** Raw and transactional splits alike, as in TiKV. */
     SPLIT_REGION("split_region"),
     /** {@code BatchCommandsRequest.Request.Empty}: the client's health probe on the stream. */
     BATCH_EMPTY("batch_commands_empty"),
-    /** A BatchCommands entry this store does not serve (coprocessor, GC, an unset cmd). */
+    /** A BatchCommands entry this store does not serve (coprocessor, import, an unset cmd). */
     UNSUPPORTED("unsupported");
 
     private final String label;

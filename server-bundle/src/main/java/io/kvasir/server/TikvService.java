@@ -209,6 +209,22 @@ public final class TikvService extends TikvGrpc.TikvImplBase {
     }
 
     @Override
+    public void kvCheckSecondaryLocks(Kvrpcpb.CheckSecondaryLocksRequest request,
+            StreamObserver<Kvrpcpb.CheckSecondaryLocksResponse> responses) {
+        reply(Command.KV_CHECK_SECONDARY_LOCKS, () -> txn.kvCheckSecondaryLocks(request), responses);
+    }
+
+    @Override
+    public void kvDeleteRange(Kvrpcpb.DeleteRangeRequest request, StreamObserver<Kvrpcpb.DeleteRangeResponse> responses) {
+        reply(Command.KV_DELETE_RANGE, () -> txn.kvDeleteRange(request), responses);
+    }
+
+    @Override
+    public void kvGC(Kvrpcpb.GCRequest request, StreamObserver<Kvrpcpb.GCResponse> responses) {
+        reply(Command.KV_GC, () -> txn.kvGc(request), responses);
+    }
+
+    @Override
     public void mvccGetByKey(Kvrpcpb.MvccGetByKeyRequest request, StreamObserver<Kvrpcpb.MvccGetByKeyResponse> responses) {
         reply(Command.MVCC_GET_BY_KEY, () -> txn.mvccGetByKey(request), responses);
     }

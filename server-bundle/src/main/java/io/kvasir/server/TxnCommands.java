@@ -111,6 +111,25 @@ final class TxnCommands {
                 k -> Kvrpcpb.PessimisticRollbackResponse.newBuilder().addErrors(k).build());
     }
 
+    CompletableFuture<Kvrpcpb.CheckSecondaryLocksResponse> kvCheckSecondaryLocks(Kvrpcpb.CheckSecondaryLocksRequest req) {
+        return run(Command.KV_CHECK_SECONDARY_LOCKS, () -> storage.checkSecondaryLocks(req),
+                e -> Kvrpcpb.CheckSecondaryLocksResponse.newBuilder().setRegionError(e).build(),
+                k -> Kvrpcpb.CheckSecondaryLocksResponse.newBuilder().setError(k).build());
+    }
+
+    /** DeleteRange's error is a string: the key error's text. */
+    CompletableFuture<Kvrpcpb.DeleteRangeResponse> kvDeleteRange(Kvrpcpb.DeleteRangeRequest req) {
+        return run(Command.KV_DELETE_RANGE, () -> storage.deleteRange(req),
+                e -> Kvrpcpb.DeleteRangeResponse.newBuilder().setRegionError(e).build(),
+                k -> Kvrpcpb.DeleteRangeResponse.newBuilder().setError(k.getAbort()).build());
+    }
+
+    CompletableFuture<Kvrpcpb.GCResponse> kvGc(Kvrpcpb.GCRequest req) {
+        return run(Command.KV_GC, () -> storage.gc(req),
+                e -> Kvrpcpb.GCResponse.newBuilder().setRegionError(e).build(),
+                k -> Kvrpcpb.GCResponse.newBuilder().setError(k).build());
+    }
+
     /** MvccGetByKey's error is a string: the key error's text. */
     CompletableFuture<Kvrpcpb.MvccGetByKeyResponse> mvccGetByKey(Kvrpcpb.MvccGetByKeyRequest req) {
         return run(Command.MVCC_GET_BY_KEY, () -> storage.mvccGetByKey(req),

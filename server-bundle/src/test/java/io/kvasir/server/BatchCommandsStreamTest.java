@@ -163,8 +163,8 @@ class BatchCommandsStreamTest {
         Recorder rec = new Recorder();
         StreamObserver<BatchCommandsRequest> req = h.async().batchCommands(rec);
         req.onNext(message(
-                1L, BatchCommandsRequest.Request.newBuilder().setGC(Kvrpcpb.GCRequest.newBuilder().setContext(CONTEXT)
-                        .setSafePoint(5)).build(),
+                1L, BatchCommandsRequest.Request.newBuilder().setImport(Kvrpcpb.ImportRequest.newBuilder()
+                        .setCommitVersion(5)).build(),
                 2L, BatchCommandsRequest.Request.getDefaultInstance(),
                 3L, rawGet("a")));
         req.onCompleted();

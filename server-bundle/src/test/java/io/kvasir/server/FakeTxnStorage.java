@@ -134,6 +134,22 @@ final class FakeTxnStorage implements TxnStorage {
     }
 
     @Override
+    public CompletableFuture<Kvrpcpb.CheckSecondaryLocksResponse> checkSecondaryLocks(
+            Kvrpcpb.CheckSecondaryLocksRequest request) {
+        return respond(request, Kvrpcpb.CheckSecondaryLocksResponse.getDefaultInstance());
+    }
+
+    @Override
+    public CompletableFuture<Kvrpcpb.DeleteRangeResponse> deleteRange(Kvrpcpb.DeleteRangeRequest request) {
+        return respond(request, Kvrpcpb.DeleteRangeResponse.getDefaultInstance());
+    }
+
+    @Override
+    public CompletableFuture<Kvrpcpb.GCResponse> gc(Kvrpcpb.GCRequest request) {
+        return respond(request, Kvrpcpb.GCResponse.getDefaultInstance());
+    }
+
+    @Override
     public CompletableFuture<Kvrpcpb.MvccGetByKeyResponse> mvccGetByKey(Kvrpcpb.MvccGetByKeyRequest request) {
         return respond(request, Kvrpcpb.MvccGetByKeyResponse.getDefaultInstance());
     }

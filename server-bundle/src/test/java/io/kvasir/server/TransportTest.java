@@ -60,9 +60,9 @@ class TransportTest {
 
     @Test
     void methodsNotServedStayUnimplemented() {
-        StatusRuntimeException gc = assertThrows(StatusRuntimeException.class, () -> h.blocking()
-                .kvGC(Kvrpcpb.GCRequest.newBuilder().setContext(CONTEXT).setSafePoint(1).build()));
-        assertEquals(Status.Code.UNIMPLEMENTED, gc.getStatus().getCode());
+        StatusRuntimeException imp = assertThrows(StatusRuntimeException.class, () -> h.blocking()
+                .kvImport(Kvrpcpb.ImportRequest.newBuilder().setCommitVersion(1).build()));
+        assertEquals(Status.Code.UNIMPLEMENTED, imp.getStatus().getCode());
         StatusRuntimeException copr = assertThrows(StatusRuntimeException.class, () -> h.blocking().rawCoprocessor(
                 Kvrpcpb.RawCoprocessorRequest.newBuilder().setContext(CONTEXT).build()));
         assertEquals(Status.Code.UNIMPLEMENTED, copr.getStatus().getCode());

@@ -80,6 +80,11 @@ final class TxnRpcs {
         Kvrpcpb.PessimisticLockRequest pessimisticLock = Kvrpcpb.PessimisticLockRequest.newBuilder().setContext(CONTEXT)
                 .addMutations(Kvrpcpb.Mutation.newBuilder().setOp(Kvrpcpb.Op.PessimisticLock).setKey(bs("a")))
                 .setPrimaryLock(bs("a")).setStartVersion(50).setForUpdateTs(52).setLockTtl(3000).build();
+        Kvrpcpb.CheckSecondaryLocksRequest secondaries = Kvrpcpb.CheckSecondaryLocksRequest.newBuilder()
+                .setContext(CONTEXT).addKeys(bs("s")).setStartVersion(40).build();
+        Kvrpcpb.DeleteRangeRequest deleteRange = Kvrpcpb.DeleteRangeRequest.newBuilder().setContext(CONTEXT)
+                .setStartKey(bs("a")).setEndKey(bs("m")).build();
+        Kvrpcpb.GCRequest gc = Kvrpcpb.GCRequest.newBuilder().setContext(CONTEXT).setSafePoint(30).build();
         Kvrpcpb.PessimisticRollbackRequest pessimisticRollback = Kvrpcpb.PessimisticRollbackRequest.newBuilder()
                 .setContext(CONTEXT).setStartVersion(50).setForUpdateTs(52).addKeys(bs("a")).build();
 
@@ -151,7 +156,23 @@ final class TxnRpcs {
                         TikvBlockingStub::kVPessimisticRollback, e -> e.setPessimisticRollback(pessimisticRollback),
                         BatchCommandsResponse.Response::getPessimisticRollback,
                         e -> Kvrpcpb.PessimisticRollbackResponse.newBuilder().setRegionError(e).build(),
-                        k -> Kvrpcpb.PessimisticRollbackResponse.newBuilder().addErrors(k).build()));
+                        k -> Kvrpcpb.PessimisticRollbackResponse.newBuilder().addErrors(k).build()),
+                rpc("KvCheckSecondaryLocks", Command.KV_CHECK_SECONDARY_LOCKS, secondaries,
+                        Kvrpcpb.CheckSecondaryLocksResponse.newBuilder().addLocks(LOCK).build(),
+                        TikvBlockingStub::kvCheckSecondaryLocks, e -> e.setCheckSecondaryLocks(secondaries),
+                        BatchCommandsResponse.Response::getCheckSecondaryLocks,
+                        e -> Kvrpcpb.CheckSecondaryLocksResponse.newBuilder().setRegionError(e).build(),
+                        k -> Kvrpcpb.CheckSecondaryLocksResponse.newBuilder().setError(k).build()),
+                rpc("KvDeleteRange", Command.KV_DELETE_RANGE, deleteRange,
+                        Kvrpcpb.DeleteRangeResponse.newBuilder().setError("range too wide").build(),
+                        TikvBlockingStub::kvDeleteRange, e -> e.setDeleteRange(deleteRange),
+                        BatchCommandsResponse.Response::getDeleteRange,
+                        e -> Kvrpcpb.DeleteRangeResponse.newBuilder().setRegionError(e).build(),
+                        k -> Kvrpcpb.DeleteRangeResponse.newBuilder().setError(k.getAbort()).build()),
+                rpc("KvGC", Command.KV_GC, gc, Kvrpcpb.GCResponse.newBuilder().setError(LOCKED).build(),
+                        TikvBlockingStub::kvGC, e -> e.setGC(gc), BatchCommandsResponse.Response::getGC,
+                        e -> Kvrpcpb.GCResponse.newBuilder().setRegionError(e).build(),
+                        k -> Kvrpcpb.GCResponse.newBuilder().setError(k).build()));
     }
 
     /** The answer of a key error with only {@code abort} set. */

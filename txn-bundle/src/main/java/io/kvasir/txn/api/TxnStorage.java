@@ -47,6 +47,15 @@ public interface TxnStorage {
 
     CompletableFuture<Kvrpcpb.PessimisticRollbackResponse> pessimisticRollback(Kvrpcpb.PessimisticRollbackRequest request);
 
+    /** Async commit's recovery: the state of a transaction's secondary keys; see TiKV's CheckSecondaryLocks. */
+    CompletableFuture<Kvrpcpb.CheckSecondaryLocksResponse> checkSecondaryLocks(Kvrpcpb.CheckSecondaryLocksRequest request);
+
+    /** Deletes every key of every column family in the range, versions and locks alike (not transactional). */
+    CompletableFuture<Kvrpcpb.DeleteRangeResponse> deleteRange(Kvrpcpb.DeleteRangeRequest request);
+
+    /** Garbage-collects the region's versions below {@code safe_point}. */
+    CompletableFuture<Kvrpcpb.GCResponse> gc(Kvrpcpb.GCRequest request);
+
     /** Everything the store holds about a key: its lock, write records and values. */
     CompletableFuture<Kvrpcpb.MvccGetByKeyResponse> mvccGetByKey(Kvrpcpb.MvccGetByKeyRequest request);
 

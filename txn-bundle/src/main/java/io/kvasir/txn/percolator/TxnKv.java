@@ -25,7 +25,10 @@ import io.kvasir.txn.mvcc.TimeStamps;
 import io.kvasir.txn.mvcc.TxnException;
 import io.kvasir.txn.mvcc.TxnHeartBeat;
 import io.kvasir.txn.mvcc.TxnKeys;
+import io.kvasir.kvproto.RaftCmdpb;
+import io.kvasir.txn.mvcc.Gc;
 import io.kvasir.txn.mvcc.PessimisticLock;
+import io.kvasir.txn.mvcc.SecondaryLocks;
 import io.kvasir.txn.sched.DeadlockDetector;
 import io.kvasir.txn.sched.Latches;
 import io.kvasir.txn.sched.LockWaits;
@@ -508,6 +511,97 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
                 PessimisticLock.rollback(reader, txn, key, req.getStartVersion(), req.getForUpdateTs());
             }
             return new Staged<>(Kvrpcpb.PessimisticRollbackResponse.getDefaultInstance(), true);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Kvrpcpb.CheckSecondaryLocksResponse> checkSecondaryLocks(
+            Kvrpcpb.CheckSecondaryLocksRequest req) {
+        List<byte[]> keys = bytes(req.getKeysList());
+        return write(req.getContext(), keys, (reader, txn) -> {
+            SecondaryLocks.Status status = SecondaryLocks.check(reader, txn, keys, req.getStartVersion());
+            Kvrpcpb.CheckSecondaryLocksResponse.Builder b = Kvrpcpb.CheckSecondaryLocksResponse.newBuilder()
+                    .setCommitTs(status.commitTs());
+            for (int i = 0; i < status.locks().size(); i++) {
+                b.addLocks(KeyErrors.lockInfo(status.lockedKeys().get(i), status.locks().get(i)));
+            }
+            return new Staged<>(b.build(), true);
+        });
+    }
+
+    /**
+     * Deletes the range's data in every column family, in one Raft command: not transactional,
+     * as TiKV's (tools use it to drop a table's data). {@code notify_only} deletes nothing.
+     */
+    @Override
+    public CompletableFuture<Kvrpcpb.DeleteRangeResponse> deleteRange(Kvrpcpb.DeleteRangeRequest req) {
+        if (req.getNotifyOnly()) {
+            return CompletableFuture.completedFuture(Kvrpcpb.DeleteRangeResponse.getDefaultInstance());
+        }
+        RegionRoute route;
+        try {
+            route = regions.route(req.getContext());
+            checkKeys(route, List.of(req.getStartKey().toByteArray()));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        ByteString start = ByteString.copyFrom(TxnKeys.encode(req.getStartKey().toByteArray()));
+        ByteString end = req.getEndKey().isEmpty() ? route.region().getEndKey()
+                : ByteString.copyFrom(TxnKeys.encode(req.getEndKey().toByteArray()));
+        if (!route.region().getEndKey().isEmpty() && RegionKeys.compare(end.toByteArray(), route.region().getEndKey()) > 0) {
+            end = route.region().getEndKey();
+        }
+        List<RaftCmdpb.Request> requests = new ArrayList<>();
+        for (ColumnFamily cf : ColumnFamily.DATA) {
+            requests.add(RaftCmdpb.Request.newBuilder().setCmdType(RaftCmdpb.CmdType.DeleteRange)
+                    .setDeleteRange(RaftCmdpb.DeleteRangeRequest.newBuilder().setCf(cf.cfName()).setStartKey(start)
+                            .setEndKey(end)).build());
+        }
+        return regions.write(route, requests).thenApply(done -> Kvrpcpb.DeleteRangeResponse.getDefaultInstance());
+    }
+
+    /** Most keys whose garbage one Raft command removes. */
+    private static final int GC_KEYS_PER_COMMAND = 256;
+
+    /**
+     * Removes the region's versions below the safe point ({@link io.kvasir.txn.mvcc.Gc}), a batch of
+     * keys per Raft command. No latches: it removes only versions no reader or writer at or above
+     * the safe point can touch.
+     */
+    @Override
+    public CompletableFuture<Kvrpcpb.GCResponse> gc(Kvrpcpb.GCRequest req) {
+        RegionRoute route;
+        try {
+            route = regions.route(req.getContext());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return regions.snapshot(route).thenCompose(snapshot -> {
+            List<List<RaftCmdpb.Request>> commands = new ArrayList<>();
+            try (Snapshot s = snapshot) {
+                MvccReader reader = new MvccReader(s);
+                MvccTxn txn = new MvccTxn();
+                int keysInTxn = 0;
+                byte[] lower = DataKeys.data(route.region().getStartKey().toByteArray());
+                byte[] upper = DataKeys.dataEnd(route.region().getEndKey().toByteArray());
+                try (UserKeys keys = new UserKeys(s, lower, upper, false)) {
+                    for (byte[] key = keys.next(); key != null; key = keys.next()) {
+                        if (Gc.gcKey(reader, txn, key, req.getSafePoint()) > 0 && ++keysInTxn == GC_KEYS_PER_COMMAND) {
+                            commands.add(txn.toRequests());
+                            txn = new MvccTxn();
+                            keysInTxn = 0;
+                        }
+                    }
+                }
+                if (!txn.isEmpty()) {
+                    commands.add(txn.toRequests());
+                }
+            }
+            CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+            for (List<RaftCmdpb.Request> command : commands) {
+                done = done.thenCompose(ignored -> regions.write(route, command));
+            }
+            return done.thenApply(ignored -> Kvrpcpb.GCResponse.getDefaultInstance());
         });
     }
 

@@ -244,4 +244,55 @@ class TxnKvTest {
         pessimisticRollback(20, "b"); // transaction 20 gives up: 10 gets b
         assertEquals(0, tenWaits.get(5, java.util.concurrent.TimeUnit.SECONDS).getErrorsCount());
     }
+
+    // ---- recovery and maintenance ------------------------------------------------------------------
+
+    @Test
+    void checkSecondaryLocksReportsLocksACommitOrRollsBackAKeyNeverPrewritten() {
+        prewrite(10, "p", put("s1", "1"), put("s2", "2"));
+        Kvrpcpb.CheckSecondaryLocksResponse locked = txn.checkSecondaryLocks(Kvrpcpb.CheckSecondaryLocksRequest.newBuilder()
+                .setContext(store.context()).addKeys(b("s1")).addKeys(b("s2")).setStartVersion(10).build()).join();
+        assertEquals(2, locked.getLocksCount());
+        commit(10, 20, "s1");
+        assertEquals(20, txn.checkSecondaryLocks(Kvrpcpb.CheckSecondaryLocksRequest.newBuilder().setContext(store.context())
+                .addKeys(b("s2")).addKeys(b("s1")).setStartVersion(10).build()).join().getCommitTs(),
+                "one secondary committed: the transaction did");
+        Kvrpcpb.CheckSecondaryLocksResponse missing = txn.checkSecondaryLocks(Kvrpcpb.CheckSecondaryLocksRequest
+                .newBuilder().setContext(store.context()).addKeys(b("s3")).setStartVersion(30).build()).join();
+        assertEquals(0, missing.getLocksCount());
+        assertEquals(0, missing.getCommitTs());
+        assertEquals(1, prewrite(30, "p", put("s3", "late")).getErrorsCount(), "rolled back: it cannot be prewritten now");
+    }
+
+    @Test
+    void deleteRangeDropsEveryVersionAndLockInTheRange() {
+        prewrite(10, "a", put("a", "1"), put("b", "2"), put("c", "3"));
+        commit(10, 20, "a", "b", "c");
+        prewrite(30, "b", put("b", "22"));
+        txn.deleteRange(Kvrpcpb.DeleteRangeRequest.newBuilder().setContext(store.context()).setStartKey(b("b"))
+                .setEndKey(b("c")).build()).join();
+        assertEquals(b("1"), get("a", 40).getValue());
+        assertTrue(get("b", 40).getNotFound(), "versions and the lock of b are gone");
+        assertEquals(b("3"), get("c", 40).getValue());
+    }
+
+    @Test
+    void gcOfTheRegionRemovesVersionsBelowTheSafePoint() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            prewrite(10 + 10 * i, "k", put("k", "v" + i));
+            commit(10 + 10 * i, 15 + 10 * i, "k");
+        }
+        Kvrpcpb.MvccInfo before;
+        try (io.kvasir.engine.api.Snapshot s = engine.snapshot()) {
+            before = MvccInfos.of(s, "k".getBytes());
+        }
+        assertEquals(3, before.getWritesCount());
+        txn.gc(Kvrpcpb.GCRequest.newBuilder().setContext(store.context()).setSafePoint(30).build()).join();
+        try (io.kvasir.engine.api.Snapshot s = engine.snapshot()) {
+            assertEquals(List.of(35L, 25L), MvccInfos.of(s, "k".getBytes()).getWritesList().stream()
+                    .map(Kvrpcpb.MvccWrite::getCommitTs).toList(), "the put at 25 is what a read at 30 sees");
+        }
+        assertEquals(b("v1"), get("k", 30).getValue());
+        assertEquals(b("v2"), get("k", 40).getValue());
+    }
 }
