@@ -142,25 +142,14 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
      */
     @Override
     public CompletableFuture<Kvrpcpb.ScanResponse> scan(Kvrpcpb.ScanRequest req) {
-        RegionRoute route;
-        try {
-            route = regions.route(req.getContext());
-            List<byte[]> bounds = new ArrayList<>();
-            if (!req.getStartKey().isEmpty()) {
-                bounds.add(req.getStartKey().toByteArray());
-            }
-            if (req.getReverse() && !req.getEndKey().isEmpty()) {
-                bounds.add(req.getEndKey().toByteArray());
-            }
-            checkKeys(route, bounds);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+        List<byte[]> bounds = new ArrayList<>();
+        if (!req.getStartKey().isEmpty()) {
+            bounds.add(req.getStartKey().toByteArray());
         }
-        return regions.snapshot(route).thenApply(snapshot -> {
-            try (Snapshot s = snapshot) {
-                return scan(new MvccReader(s), s, route, req);
-            }
-        });
+        if (req.getReverse() && !req.getEndKey().isEmpty()) {
+            bounds.add(req.getEndKey().toByteArray());
+        }
+        return onRegion(req.getContext(), bounds, route -> onSnapshot(route, s -> scan(new MvccReader(s), s, route, req)));
     }
 
     private Kvrpcpb.ScanResponse scan(MvccReader reader, Snapshot s, RegionRoute route, Kvrpcpb.ScanRequest req) {
@@ -202,44 +191,32 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
 
     @Override
     public CompletableFuture<Kvrpcpb.ScanLockResponse> scanLock(Kvrpcpb.ScanLockRequest req) {
-        RegionRoute route;
-        try {
-            route = regions.route(req.getContext());
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return regions.snapshot(route).thenApply(snapshot -> {
-            try (Snapshot s = snapshot) {
-                Kvrpcpb.ScanLockResponse.Builder b = Kvrpcpb.ScanLockResponse.newBuilder();
-                int limit = req.getLimit() == 0 ? Integer.MAX_VALUE : req.getLimit();
-                for (LockedKey locked : locks(s, route, req.getStartKey(), req.getEndKey())) {
-                    if (b.getLocksCount() >= limit) {
-                        break;
-                    }
-                    if (locked.lock().startTs() <= req.getMaxVersion()) {
-                        b.addLocks(KeyErrors.lockInfo(locked.key(), locked.lock()));
-                    }
+        return onRegion(req.getContext(), List.of(), route -> onSnapshot(route, s -> {
+            Kvrpcpb.ScanLockResponse.Builder b = Kvrpcpb.ScanLockResponse.newBuilder();
+            int limit = req.getLimit() == 0 ? Integer.MAX_VALUE : req.getLimit();
+            for (LockedKey locked : locks(s, route, req.getStartKey(), req.getEndKey())) {
+                if (b.getLocksCount() >= limit) {
+                    break;
                 }
-                return b.build();
+                if (locked.lock().startTs() <= req.getMaxVersion()) {
+                    b.addLocks(KeyErrors.lockInfo(locked.key(), locked.lock()));
+                }
             }
-        });
+            return b.build();
+        }));
     }
 
     @Override
     public CompletableFuture<Kvrpcpb.SplitRegionResponse> splitRegion(Kvrpcpb.SplitRegionRequest req) {
-        RegionRoute route;
-        try {
-            route = regions.route(req.getContext());
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        List<ByteString> keys = new ArrayList<>();
-        if (!req.getSplitKey().isEmpty()) {
-            keys.add(ByteString.copyFrom(TxnKeys.encode(req.getSplitKey().toByteArray())));
-        }
-        req.getSplitKeysList().forEach(k -> keys.add(ByteString.copyFrom(TxnKeys.encode(k.toByteArray()))));
-        return regions.split(route, keys).thenApply(pieces -> Kvrpcpb.SplitRegionResponse.newBuilder()
-                .addAllRegions(pieces).build());
+        return onRegion(req.getContext(), List.of(), route -> {
+            List<ByteString> keys = new ArrayList<>();
+            if (!req.getSplitKey().isEmpty()) {
+                keys.add(ByteString.copyFrom(TxnKeys.encode(req.getSplitKey().toByteArray())));
+            }
+            req.getSplitKeysList().forEach(k -> keys.add(ByteString.copyFrom(TxnKeys.encode(k.toByteArray()))));
+            return regions.split(route, keys).thenApply(pieces -> Kvrpcpb.SplitRegionResponse.newBuilder()
+                    .addAllRegions(pieces).build());
+        });
     }
 
     // ---- writes -------------------------------------------------------------------------------------
@@ -383,18 +360,12 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
         } else {
             outcomes.put(req.getStartVersion(), req.getCommitVersion());
         }
-        RegionRoute route;
-        try {
-            route = regions.route(req.getContext());
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        CompletableFuture<List<byte[]>> keys;
-        if (req.getKeysCount() > 0) {
-            keys = CompletableFuture.completedFuture(bytes(req.getKeysList()));
-        } else {
-            keys = regions.snapshot(route).thenApply(snapshot -> {
-                try (Snapshot s = snapshot) {
+        return onRegion(req.getContext(), List.of(), route -> {
+            CompletableFuture<List<byte[]>> keys;
+            if (req.getKeysCount() > 0) {
+                keys = CompletableFuture.completedFuture(bytes(req.getKeysList()));
+            } else {
+                keys = onSnapshot(route, s -> {
                     List<byte[]> found = new ArrayList<>();
                     for (LockedKey locked : locks(s, route, ByteString.EMPTY, ByteString.EMPTY)) {
                         if (outcomes.containsKey(locked.lock().startTs())) {
@@ -402,32 +373,32 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
                         }
                     }
                     return found;
-                }
-            });
-        }
-        return keys.thenCompose(found -> found.isEmpty() ? CompletableFuture.completedFuture(
-                Kvrpcpb.ResolveLockResponse.getDefaultInstance()) : write(req.getContext(), found, (reader, txn) -> {
-                    Kvrpcpb.ResolveLockResponse.Builder b = Kvrpcpb.ResolveLockResponse.newBuilder();
-                    try {
-                        for (byte[] key : found) {
-                            Lock lock = reader.lock(key);
-                            long startTs = lock != null && outcomes.containsKey(lock.startTs()) ? lock.startTs()
-                                    : req.getStartVersion();
-                            if (lock == null || lock.startTs() != startTs) {
-                                continue; // resolved already
+                });
+            }
+            return keys.thenCompose(found -> found.isEmpty() ? CompletableFuture.completedFuture(
+                    Kvrpcpb.ResolveLockResponse.getDefaultInstance()) : write(req.getContext(), found, (reader, txn) -> {
+                        Kvrpcpb.ResolveLockResponse.Builder b = Kvrpcpb.ResolveLockResponse.newBuilder();
+                        try {
+                            for (byte[] key : found) {
+                                Lock lock = reader.lock(key);
+                                long startTs = lock != null && outcomes.containsKey(lock.startTs()) ? lock.startTs()
+                                        : req.getStartVersion();
+                                if (lock == null || lock.startTs() != startTs) {
+                                    continue; // resolved already
+                                }
+                                long commitTs = outcomes.get(startTs);
+                                if (commitTs > 0) {
+                                    Commit.commit(reader, txn, key, startTs, commitTs);
+                                } else {
+                                    Rollback.rollback(reader, txn, key, startTs);
+                                }
                             }
-                            long commitTs = outcomes.get(startTs);
-                            if (commitTs > 0) {
-                                Commit.commit(reader, txn, key, startTs, commitTs);
-                            } else {
-                                Rollback.rollback(reader, txn, key, startTs);
-                            }
+                        } catch (TxnException e) {
+                            return new Staged<>(b.setError(KeyErrors.of(e)).build(), false);
                         }
-                    } catch (TxnException e) {
-                        return new Staged<>(b.setError(KeyErrors.of(e)).build(), false);
-                    }
-                    return new Staged<>(b.build(), true);
-                }));
+                        return new Staged<>(b.build(), true);
+                    }));
+        });
     }
 
     @Override
@@ -538,26 +509,21 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
         if (req.getNotifyOnly()) {
             return CompletableFuture.completedFuture(Kvrpcpb.DeleteRangeResponse.getDefaultInstance());
         }
-        RegionRoute route;
-        try {
-            route = regions.route(req.getContext());
-            checkKeys(route, List.of(req.getStartKey().toByteArray()));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        ByteString start = ByteString.copyFrom(TxnKeys.encode(req.getStartKey().toByteArray()));
-        ByteString end = req.getEndKey().isEmpty() ? route.region().getEndKey()
-                : ByteString.copyFrom(TxnKeys.encode(req.getEndKey().toByteArray()));
-        if (!route.region().getEndKey().isEmpty() && RegionKeys.compare(end.toByteArray(), route.region().getEndKey()) > 0) {
-            end = route.region().getEndKey();
-        }
-        List<RaftCmdpb.Request> requests = new ArrayList<>();
-        for (ColumnFamily cf : ColumnFamily.DATA) {
-            requests.add(RaftCmdpb.Request.newBuilder().setCmdType(RaftCmdpb.CmdType.DeleteRange)
-                    .setDeleteRange(RaftCmdpb.DeleteRangeRequest.newBuilder().setCf(cf.cfName()).setStartKey(start)
-                            .setEndKey(end)).build());
-        }
-        return regions.write(route, requests).thenApply(done -> Kvrpcpb.DeleteRangeResponse.getDefaultInstance());
+        return onRegion(req.getContext(), List.of(req.getStartKey().toByteArray()), route -> {
+            ByteString start = ByteString.copyFrom(TxnKeys.encode(req.getStartKey().toByteArray()));
+            ByteString end = req.getEndKey().isEmpty() ? route.region().getEndKey()
+                    : ByteString.copyFrom(TxnKeys.encode(req.getEndKey().toByteArray()));
+            if (!route.region().getEndKey().isEmpty() && RegionKeys.compare(end.toByteArray(), route.region().getEndKey()) > 0) {
+                end = route.region().getEndKey();
+            }
+            List<RaftCmdpb.Request> requests = new ArrayList<>();
+            for (ColumnFamily cf : ColumnFamily.DATA) {
+                requests.add(RaftCmdpb.Request.newBuilder().setCmdType(RaftCmdpb.CmdType.DeleteRange)
+                        .setDeleteRange(RaftCmdpb.DeleteRangeRequest.newBuilder().setCf(cf.cfName()).setStartKey(start)
+                                .setEndKey(end)).build());
+            }
+            return regions.write(route, requests).thenApply(done -> Kvrpcpb.DeleteRangeResponse.getDefaultInstance());
+        });
     }
 
     /** Most keys whose garbage one Raft command removes. */
@@ -570,56 +536,42 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
      */
     @Override
     public CompletableFuture<Kvrpcpb.GCResponse> gc(Kvrpcpb.GCRequest req) {
-        RegionRoute route;
-        try {
-            route = regions.route(req.getContext());
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return regions.snapshot(route).thenCompose(snapshot -> {
-            List<List<RaftCmdpb.Request>> commands = new ArrayList<>();
-            try (Snapshot s = snapshot) {
-                MvccReader reader = new MvccReader(s);
-                MvccTxn txn = new MvccTxn();
-                int keysInTxn = 0;
-                byte[] lower = DataKeys.data(route.region().getStartKey().toByteArray());
-                byte[] upper = DataKeys.dataEnd(route.region().getEndKey().toByteArray());
-                try (UserKeys keys = new UserKeys(s, lower, upper, false)) {
-                    for (byte[] key = keys.next(); key != null; key = keys.next()) {
-                        if (Gc.gcKey(reader, txn, key, req.getSafePoint()) > 0 && ++keysInTxn == GC_KEYS_PER_COMMAND) {
-                            commands.add(txn.toRequests());
-                            txn = new MvccTxn();
-                            keysInTxn = 0;
+        return onRegion(req.getContext(), List.of(), route -> {
+            return regions.snapshot(route).thenCompose(snapshot -> {
+                List<List<RaftCmdpb.Request>> commands = new ArrayList<>();
+                try (Snapshot s = snapshot) {
+                    MvccReader reader = new MvccReader(s);
+                    MvccTxn txn = new MvccTxn();
+                    int keysInTxn = 0;
+                    byte[] lower = DataKeys.data(route.region().getStartKey().toByteArray());
+                    byte[] upper = DataKeys.dataEnd(route.region().getEndKey().toByteArray());
+                    try (UserKeys keys = new UserKeys(s, lower, upper, false)) {
+                        for (byte[] key = keys.next(); key != null; key = keys.next()) {
+                            if (Gc.gcKey(reader, txn, key, req.getSafePoint()) > 0 && ++keysInTxn == GC_KEYS_PER_COMMAND) {
+                                commands.add(txn.toRequests());
+                                txn = new MvccTxn();
+                                keysInTxn = 0;
+                            }
                         }
                     }
+                    if (!txn.isEmpty()) {
+                        commands.add(txn.toRequests());
+                    }
                 }
-                if (!txn.isEmpty()) {
-                    commands.add(txn.toRequests());
+                CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
+                for (List<RaftCmdpb.Request> command : commands) {
+                    done = done.thenCompose(ignored -> regions.write(route, command));
                 }
-            }
-            CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
-            for (List<RaftCmdpb.Request> command : commands) {
-                done = done.thenCompose(ignored -> regions.write(route, command));
-            }
-            return done.thenApply(ignored -> Kvrpcpb.GCResponse.getDefaultInstance());
+                return done.thenApply(ignored -> Kvrpcpb.GCResponse.getDefaultInstance());
+            });
         });
     }
 
     @Override
     public CompletableFuture<Kvrpcpb.MvccGetByKeyResponse> mvccGetByKey(Kvrpcpb.MvccGetByKeyRequest req) {
         byte[] key = req.getKey().toByteArray();
-        RegionRoute route;
-        try {
-            route = regions.route(req.getContext());
-            checkKeys(route, List.of(key));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return regions.snapshot(route).thenApply(snapshot -> {
-            try (Snapshot s = snapshot) {
-                return Kvrpcpb.MvccGetByKeyResponse.newBuilder().setInfo(MvccInfos.of(s, key)).build();
-            }
-        });
+        return onRegion(req.getContext(), List.of(key), route -> onSnapshot(route,
+                s -> Kvrpcpb.MvccGetByKeyResponse.newBuilder().setInfo(MvccInfos.of(s, key)).build()));
     }
 
     // ---- the scheduler -----------------------------------------------------------------------------
@@ -630,18 +582,7 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
 
     private <T> CompletableFuture<T> read(Kvrpcpb.Context context, List<byte[]> keys,
             java.util.function.Function<MvccReader, T> action) {
-        RegionRoute route;
-        try {
-            route = regions.route(context);
-            checkKeys(route, keys);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        return regions.snapshot(route).thenApply(snapshot -> {
-            try (Snapshot s = snapshot) {
-                return action.apply(new MvccReader(s));
-            }
-        });
+        return onRegion(context, keys, route -> onSnapshot(route, s -> action.apply(new MvccReader(s))));
     }
 
     /**
@@ -650,6 +591,32 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
      */
     private <T> CompletableFuture<T> write(Kvrpcpb.Context context, List<byte[]> keys,
             BiFunction<MvccReader, MvccTxn, Staged<T>> action) {
+        return onRegion(context, keys, route -> {
+            List<byte[]> encoded = new ArrayList<>(keys.size());
+            keys.forEach(k -> encoded.add(TxnKeys.encode(k)));
+            return latches.run(encoded, () -> regions.snapshot(route).thenCompose(snapshot -> {
+                MvccTxn txn = new MvccTxn();
+                Staged<T> staged;
+                try (Snapshot s = snapshot) {
+                    staged = action.apply(new MvccReader(s), txn);
+                }
+                if (!staged.write() || txn.isEmpty()) {
+                    return CompletableFuture.completedFuture(staged.response());
+                }
+                return regions.write(route, txn.toRequests()).thenApply(done -> {
+                    lockWaits.wake(encoded); // a lock on these keys may be gone: waiters try again
+                    return staged.response();
+                });
+            }));
+        });
+    }
+
+    /**
+     * Routes the request to its region and checks its keys, then runs {@code body}; a request
+     * refused while routed (a region error) fails the future, as the API promises.
+     */
+    private <T> CompletableFuture<T> onRegion(Kvrpcpb.Context context, List<byte[]> keys,
+            java.util.function.Function<RegionRoute, CompletableFuture<T>> body) {
         RegionRoute route;
         try {
             route = regions.route(context);
@@ -657,22 +624,16 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        List<byte[]> encoded = new ArrayList<>(keys.size());
-        keys.forEach(k -> encoded.add(TxnKeys.encode(k)));
-        return latches.run(encoded, () -> regions.snapshot(route).thenCompose(snapshot -> {
-            MvccTxn txn = new MvccTxn();
-            Staged<T> staged;
+        return body.apply(route);
+    }
+
+    /** {@code fn} of a snapshot of the route's region (lease or ReadIndex), closed after. */
+    private <T> CompletableFuture<T> onSnapshot(RegionRoute route, java.util.function.Function<Snapshot, T> fn) {
+        return regions.snapshot(route).thenApply(snapshot -> {
             try (Snapshot s = snapshot) {
-                staged = action.apply(new MvccReader(s), txn);
+                return fn.apply(s);
             }
-            if (!staged.write() || txn.isEmpty()) {
-                return CompletableFuture.completedFuture(staged.response());
-            }
-            return regions.write(route, txn.toRequests()).thenApply(done -> {
-                lockWaits.wake(encoded); // a lock on these keys may be gone: waiters try again
-                return staged.response();
-            });
-        }));
+        });
     }
 
     /** Every key must lie in the region, compared encoded as the region's boundaries are. */
