@@ -53,4 +53,7 @@ public interface RegionStore {
      * @throws RegionException not_leader, epoch_not_match
      */
     CompletableFuture<List<Metapb.Region>> split(RegionRoute route, List<ByteString> splitKeys);
+
+    /** The store engine's pressure figures, for the storage layer's flow control. */
+    io.kvasir.engine.api.EngineStats engineStats();
 }

@@ -130,6 +130,11 @@ final class LocalRegionStore implements RegionStore {
         }, completions);
     }
 
+    @Override
+    public io.kvasir.engine.api.EngineStats engineStats() {
+        return engine.stats();
+    }
+
     /** Where splits go; set once the store talks to PD. */
     void splitter(RegionSplitter s) {
         this.splitter = s;

@@ -30,6 +30,7 @@ import io.kvasir.txn.mvcc.Gc;
 import io.kvasir.txn.mvcc.PessimisticLock;
 import io.kvasir.txn.mvcc.SecondaryLocks;
 import io.kvasir.txn.sched.DeadlockDetector;
+import io.kvasir.txn.sched.FlowController;
 import io.kvasir.txn.sched.Latches;
 import io.kvasir.txn.sched.LockWaits;
 import java.util.ArrayList;
@@ -53,7 +54,9 @@ import java.util.function.BiFunction;
  * prewrite ({@code min_commit_ts = 0}, {@code one_pc_commit_ts = 0}), which tells the client to
  * commit the usual way. A pessimistic lock request that meets another transaction's lock waits
  * for it to be released on this store, unless the wait would close a cycle of waits this store
- * sees (a deadlock, answered at once); cycles through other stores' waits end by timeout.
+ * sees (a deadlock, answered at once); cycles through other stores' waits end by timeout. Write
+ * commands pass flow control first ({@link FlowController}), which delays them as the engine nears
+ * its own slowdown point.
  */
 public final class TxnKv implements TxnStorage, AutoCloseable {
 
@@ -61,6 +64,9 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
     private static final int LATCH_SLOTS = 4096;
     /** TiKV's {@code pessimistic-txn.wait-for-lock-timeout}, for a request that leaves it to the store. */
     static final long DEFAULT_LOCK_WAIT_MILLIS = 1000;
+    /** How often flow control looks at the engine's pressure, and the longest it delays a write command. */
+    private static final long FLOW_SAMPLE_MILLIS = 100;
+    private static final long FLOW_MAX_DELAY_MILLIS = 500;
     /** How long a wait-for edge lives in the deadlock detector without a clean-up. */
     private static final long WAIT_FOR_TTL_MILLIS = 3000;
 
@@ -69,6 +75,7 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
     private final ScheduledExecutorService timer;
     private final LockWaits lockWaits;
     private final DeadlockDetector deadlocks;
+    private final FlowController flow;
 
     public TxnKv(RegionStore regions) {
         this.regions = regions;
@@ -79,6 +86,8 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
         });
         this.lockWaits = new LockWaits(timer);
         this.deadlocks = new DeadlockDetector(System::currentTimeMillis, WAIT_FOR_TTL_MILLIS);
+        this.flow = new FlowController(regions::engineStats, System::currentTimeMillis, FLOW_SAMPLE_MILLIS,
+                FLOW_MAX_DELAY_MILLIS, timer);
     }
 
     /** Stops the lock-wait timer; waiting requests time out no more (their store is going away). */
@@ -594,7 +603,8 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
         return onRegion(context, keys, route -> {
             List<byte[]> encoded = new ArrayList<>(keys.size());
             keys.forEach(k -> encoded.add(TxnKeys.encode(k)));
-            return latches.run(encoded, () -> regions.snapshot(route).thenCompose(snapshot -> {
+            // Flow control first: a delayed command holds no latch while it waits.
+            return flow.admit().thenCompose(admitted -> latches.run(encoded, () -> regions.snapshot(route).thenCompose(snapshot -> {
                 MvccTxn txn = new MvccTxn();
                 Staged<T> staged;
                 try (Snapshot s = snapshot) {
@@ -607,7 +617,7 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
                     lockWaits.wake(encoded); // a lock on these keys may be gone: waiters try again
                     return staged.response();
                 });
-            }));
+            })));
         });
     }
 

@@ -295,4 +295,17 @@ class TxnKvTest {
         assertEquals(b("v1"), get("k", 30).getValue());
         assertEquals(b("v2"), get("k", 40).getValue());
     }
+
+    @Test
+    void writeCommandsWaitWhileTheEngineIsUnderPressureAndReadsDoNot() {
+        store.stats = new io.kvasir.engine.api.EngineStats(0, 0, 0, 64L << 30, 256L << 30, 20, 20, 36, 0, 4, 0, 0);
+        long start = System.nanoTime();
+        assertEquals(0, prewrite(10, "k", put("k", "v")).getErrorsCount());
+        long writeMillis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(writeMillis >= 450, "level 0 at the slowdown trigger: the write waited " + writeMillis + " ms");
+        start = System.nanoTime();
+        get("k", 5);
+        assertTrue((System.nanoTime() - start) / 1_000_000 < 450, "a read is not throttled");
+        store.stats = null;
+    }
 }

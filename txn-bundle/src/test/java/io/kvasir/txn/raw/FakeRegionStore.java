@@ -74,6 +74,15 @@ public final class FakeRegionStore implements RegionStore {
         return name.isEmpty() ? ColumnFamily.DEFAULT : ColumnFamily.valueOf(name.toUpperCase());
     }
 
+    /** When set, the pressure figures the store reports instead of the engine's. */
+    public volatile io.kvasir.engine.api.EngineStats stats;
+
+    @Override
+    public io.kvasir.engine.api.EngineStats engineStats() {
+        io.kvasir.engine.api.EngineStats s = stats;
+        return s != null ? s : engine.stats();
+    }
+
     /** One region only: splitting is the store's business, not the storage layer's under test. */
     @Override
     public CompletableFuture<List<Metapb.Region>> split(RegionRoute route, List<com.google.protobuf.ByteString> splitKeys) {
