@@ -161,9 +161,18 @@ final class FakeTxnStorage implements TxnStorage {
 
     // --- plumbing --------------------------------------------------------------------------------
 
-    @SuppressWarnings("unchecked")
     private <R extends Message> CompletableFuture<R> respond(Message request, R empty) {
-        requests.add(request);
+        try {
+            return outcome(empty);
+        } finally {
+            // Recorded only once this call's controls are consumed: a test that waits for the
+            // request and then sets the next call's failure cannot hand it to this one.
+            requests.add(request);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private <R extends Message> CompletableFuture<R> outcome(R empty) {
         RuntimeException toThrow = throwNext.getAndSet(null);
         if (toThrow != null) {
             throw toThrow;
