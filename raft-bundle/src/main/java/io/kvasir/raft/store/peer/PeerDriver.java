@@ -546,7 +546,7 @@ public final class PeerDriver implements AutoCloseable {
     void mergedAway(long sourceId) {
         PeerFsm source = peers.get(sourceId);
         if (source != null) {
-            source.send(new PeerTask.Run(PeerTask.Run.MERGED_AWAY));
+            source.send(new PeerTask.Run(PeerTask.Run.What.MERGED_AWAY));
         }
         LOG.info("region {}: merged away", sourceId);
     }
@@ -617,7 +617,7 @@ public final class PeerDriver implements AutoCloseable {
                         other.regionId());
                 PeerFsm source = peers.get(other.regionId());
                 if (source != null) {
-                    source.send(new PeerTask.Run(PeerTask.Run.REPLACED_BY_TARGET_SNAPSHOT));
+                    source.send(new PeerTask.Run(PeerTask.Run.What.REPLACED_BY_TARGET_SNAPSHOT));
                 }
             } else {
                 LOG.info("region {}: snapshot overlaps region {} here; dropped", msg.getRegionId(), other.regionId());

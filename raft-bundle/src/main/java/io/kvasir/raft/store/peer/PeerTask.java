@@ -49,17 +49,23 @@ sealed interface PeerTask {
     record ReadIndex(long regionId, CompletableFuture<Void> future) implements PeerTask {
     }
 
-    /** A tick of the Raft clock, sent to every peer each tick interval. */
-    record Tick() implements PeerTask {
+    /** Work the store hands a peer that nobody waits for: its future is done from the start. */
+    sealed interface Notice extends PeerTask {
+        CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
         @Override
-        public long regionId() {
+        default long regionId() {
             return 0;
         }
 
         @Override
-        public CompletableFuture<?> future() {
-            return CompletableFuture.completedFuture(null);
+        default CompletableFuture<?> future() {
+            return DONE;
         }
+    }
+
+    /** A tick of the Raft clock, sent to every peer each tick interval. */
+    record Tick() implements Notice {
     }
 
     /** Completes once everything queued before it, and the Ready it led to, is handled. */
@@ -67,48 +73,26 @@ sealed interface PeerTask {
     }
 
     /** The apply machine wrote a batch. */
-    record Applied(ApplyResult result) implements PeerTask {
+    record Applied(ApplyResult result) implements Notice {
         @Override
         public long regionId() {
             return result.region().getId();
         }
-
-        @Override
-        public CompletableFuture<?> future() {
-            return CompletableFuture.completedFuture(null);
-        }
     }
 
     /** The apply machine failed; the peer fail-stops. */
-    record ApplyFailed(Throwable cause) implements PeerTask {
-        @Override
-        public long regionId() {
-            return 0;
-        }
-
-        @Override
-        public CompletableFuture<?> future() {
-            return CompletableFuture.completedFuture(null);
-        }
+    record ApplyFailed(Throwable cause) implements Notice {
     }
 
-    /** Something the peer must hear on its own thread; {@code what} names it. */
-    record Run(int what) implements PeerTask {
-        /** A PrepareMerge this peer proposed failed. */
-        static final int PREPARE_MERGE_FAILED = 1;
-        /** The region merged into another here (its CommitMerge applied): close. */
-        static final int MERGED_AWAY = 2;
-        /** The region is merging into a region whose snapshot here replaces it: erase it. */
-        static final int REPLACED_BY_TARGET_SNAPSHOT = 3;
-
-        @Override
-        public long regionId() {
-            return 0;
-        }
-
-        @Override
-        public CompletableFuture<?> future() {
-            return CompletableFuture.completedFuture(null);
+    /** Something the peer must hear on its own thread. */
+    record Run(What what) implements Notice {
+        enum What {
+            /** A PrepareMerge this peer proposed failed. */
+            PREPARE_MERGE_FAILED,
+            /** The region merged into another here (its CommitMerge applied): close. */
+            MERGED_AWAY,
+            /** The region is merging into a region whose snapshot here replaces it: erase it. */
+            REPLACED_BY_TARGET_SNAPSHOT
         }
     }
 
@@ -117,15 +101,10 @@ sealed interface PeerTask {
      * and campaigns if the parent led here; an uninitialized peer (created by a message from its
      * leader) gives way to the piece, whose data and state the split wrote.
      */
-    record SplitPiece(Metapb.Region piece, Metapb.Peer self, boolean campaign, boolean fresh) implements PeerTask {
+    record SplitPiece(Metapb.Region piece, Metapb.Peer self, boolean campaign, boolean fresh) implements Notice {
         @Override
         public long regionId() {
             return piece.getId();
-        }
-
-        @Override
-        public CompletableFuture<?> future() {
-            return CompletableFuture.completedFuture(null);
         }
     }
 }

@@ -139,13 +139,12 @@ final class RaftPoller implements BatchSystem.PollHandler<PeerFsm> {
         p.step(msg);
     }
 
-    private void run(PeerFsm f, int what) {
+    private void run(PeerFsm f, PeerTask.Run.What what) {
         RegionPeer p = f.peer();
         switch (what) {
-            case PeerTask.Run.PREPARE_MERGE_FAILED -> p.prepareMergeFailed();
-            case PeerTask.Run.MERGED_AWAY -> driver.closeRegion(f, new PeerException.RegionNotFound(f.regionId()));
-            case PeerTask.Run.REPLACED_BY_TARGET_SNAPSHOT -> driver.erase(f, new PeerException.RegionNotFound(f.regionId()));
-            default -> throw new IllegalArgumentException("unknown peer task " + what);
+            case PREPARE_MERGE_FAILED -> p.prepareMergeFailed();
+            case MERGED_AWAY -> driver.closeRegion(f, new PeerException.RegionNotFound(f.regionId()));
+            case REPLACED_BY_TARGET_SNAPSHOT -> driver.erase(f, new PeerException.RegionNotFound(f.regionId()));
         }
     }
 

@@ -496,7 +496,7 @@ final class RegionPeer {
         future.whenComplete((ok, failure) -> {
             if (failure != null) {
                 // Completed on an apply thread or here: the peer hears of it through its mailbox.
-                ctx.links().toPeer(regionId, new PeerTask.Run(PeerTask.Run.PREPARE_MERGE_FAILED));
+                ctx.links().toPeer(regionId, new PeerTask.Run(PeerTask.Run.What.PREPARE_MERGE_FAILED));
             }
         });
         LOG.info("region {}: proposed to merge into region {} (min index {})", regionId, target.getId(), minMatched + 1);
