@@ -61,11 +61,9 @@ class TxnKvClientTest {
     static void startCluster() throws Exception {
         playground = Playground.start(data.resolve("playground"));
         TiConfiguration conf = TiConfiguration.createDefault(playground.pdAddress());
-        // After one attempt past its 200 ms deadline (a busy 2-core box), the client would send the
-        // region's requests through another store with tikv-forwarded-host, which stores do not
-        // proxy yet (they answer store_not_match): lock resolution then exhausts its retries. With
-        // forwarding off the client retries the leader itself. Proxying is a known gap.
-        conf.setEnableGrpcForward(false);
+        // Forwarding stays on, as clients run it: after one attempt past its 200 ms deadline (a busy
+        // 2-core box) the client sends the region's requests through another store with
+        // tikv-forwarded-host, and that store must proxy them.
         session = TiSession.create(conf);
         kv = session.createKVClient();
     }

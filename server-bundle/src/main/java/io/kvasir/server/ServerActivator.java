@@ -1,6 +1,8 @@
 package io.kvasir.server;
 
+import com.typesafe.config.Config;
 import io.grpc.BindableService;
+import io.grpc.ServerInterceptors;
 import io.kvasir.raft.api.RaftMessageReceiver;
 import io.kvasir.txn.api.RawStorage;
 import io.kvasir.txn.api.TxnStorage;
@@ -31,12 +33,19 @@ import org.slf4j.LoggerFactory;
  * service, followed by another tracker ({@link RaftReceiverTracker}): optional and dynamic, it
  * never causes a re-registration. While there is none, those RPCs answer UNAVAILABLE.
  *
+ * <p>Calls carrying {@code tikv-forwarded-host} are proxied to the store it names
+ * ({@link RequestForwarding}), over channels that live as long as the bundle.
+ *
  * <p>A hand-written activator with {@link ServiceTracker}s rather than a DS component: the
  * assembly does not ship Felix SCR yet, and the dependencies are two mandatory, dynamic storages
  * and one optional receiver. The request metrics live as long as the bundle, across storage changes.
  */
 public final class ServerActivator implements BundleActivator {
     private static final Logger LOG = LoggerFactory.getLogger(ServerActivator.class);
+
+    /** The gRPC server's inbound limit, which answers proxied from other stores get as well. */
+    private static final String MAX_MESSAGE_KEY = "server.grpc-max-recv-msg-len";
+    private static final int DEFAULT_MAX_MESSAGE = 64 << 20;
 
     private final RequestMetrics metrics = new RequestMetrics(System::nanoTime);
 
@@ -50,6 +59,8 @@ public final class ServerActivator implements BundleActivator {
     private ServiceRegistration<BindableService> registration;
 
     private PrometheusSink exporter;
+    private volatile ForwardingChannels forwardingChannels;
+    private volatile RequestForwarding forwarding;
 
     @Override
     public void start(BundleContext bundleContext) {
@@ -60,6 +71,10 @@ public final class ServerActivator implements BundleActivator {
             exporter = new PrometheusSink(bundleContext.getService(registry));
             metrics.sink(exporter);
         }
+        Config config = nodeConfig(bundleContext);
+        forwardingChannels = new ForwardingChannels(config != null && config.hasPath(MAX_MESSAGE_KEY)
+                ? (int) Math.min(Integer.MAX_VALUE, config.getBytes(MAX_MESSAGE_KEY)) : DEFAULT_MAX_MESSAGE);
+        forwarding = new RequestForwarding(forwardingChannels, selfAddress(config));
         // Opened first, so that a service bound at once already sees a receiver registered before it.
         raftReceivers = new RaftReceiverTracker(bundleContext);
         raftReceiverTracker = new ServiceTracker<>(bundleContext, RaftMessageReceiver.class, raftReceivers);
@@ -87,6 +102,10 @@ public final class ServerActivator implements BundleActivator {
             raftReceiverTracker.close();
             raftReceiverTracker = null;
         }
+        if (forwardingChannels != null) {
+            forwardingChannels.close();
+            forwardingChannels = null;
+        }
         if (exporter != null) {
             metrics.sink(RequestMetrics.Sink.NONE);
             exporter.close();
@@ -100,11 +119,31 @@ public final class ServerActivator implements BundleActivator {
         RawStorage raw = rawStorages.inUse();
         TxnStorage txn = txnStorages.inUse();
         if (raw != null && txn != null) {
-            registration = context.registerService(BindableService.class,
-                    new TikvService(raw, txn, metrics, raftReceivers), null);
+            TikvService service = new TikvService(raw, txn, metrics, raftReceivers);
+            RequestForwarding proxy = forwarding;
+            BindableService forwardingService = () -> ServerInterceptors.intercept(service, proxy);
+            registration = context.registerService(BindableService.class, forwardingService, null);
             LOG.info("tikvpb.Tikv registered over the RawStorage of bundle {} and the TxnStorage of bundle {}",
                     rawStorages.provider(), txnStorages.provider());
         }
+    }
+
+    /** The node's configuration, or null outside a kernel (tests). */
+    private static Config nodeConfig(BundleContext context) {
+        ServiceReference<Config> reference = context.getServiceReference(Config.class);
+        return reference == null ? null : context.getService(reference);
+    }
+
+    /**
+     * The address this store advertises ({@code server.advertise-addr}, else {@code server.addr}),
+     * or null when unknown: requests forwarded to it are served here.
+     */
+    private static String selfAddress(Config config) {
+        if (config == null) {
+            return null;
+        }
+        String key = config.hasPath("server.advertise-addr") ? "server.advertise-addr" : "server.addr";
+        return config.hasPath(key) ? config.getString(key) : null;
     }
 
     private void unbind() {

@@ -35,13 +35,8 @@ import org.slf4j.LoggerFactory;
  * {@link Failure}.
  *
  * <h2>Forwarded requests</h2>
- * tikv-client-java, when a region's leader store does not answer, sends the request to another
- * store of the region with gRPC metadata {@code tikv-forwarded-host: <leader address>} and
- * expects that store to proxy it (CLIENT-NEEDS.md section 1). This store does not proxy: it
- * ignores the header and serves the request as if sent to it. The request's
- * {@code context.peer.store_id} then names another store, so the storage layer answers
- * {@code store_not_match}, which makes the client drop its cached region and store and route
- * afresh. Nothing in this class reads the header, on purpose.
+ * Calls carrying {@code tikv-forwarded-host} never reach this class: {@link ServerActivator}
+ * serves it behind {@link RequestForwarding}, which proxies them to the store the header names.
  */
 @PerformanceCriticalPath
 public final class TikvService extends TikvGrpc.TikvImplBase {

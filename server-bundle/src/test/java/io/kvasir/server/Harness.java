@@ -3,6 +3,7 @@ package io.kvasir.server;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.kvasir.kvproto.Kvrpcpb;
@@ -36,6 +37,7 @@ final class Harness implements AutoCloseable {
     final RequestMetrics metrics;
     final TikvService service;
     private final Server server;
+    private final ForwardingChannels forwardingChannels;
     private final ExecutorService serverExecutor;
     final ManagedChannel channel;
 
@@ -46,6 +48,8 @@ final class Harness implements AutoCloseable {
     static final class Builder {
         private int serverThreads;
         private Supplier<RaftMessageReceiver> raftReceiver = () -> null;
+        private boolean forwarding;
+        private String selfAddress;
 
         /** Runs calls on a pool of exactly {@code n} threads (default: grpc-java's own pool). */
         Builder serverThreads(int n) {
@@ -59,20 +63,33 @@ final class Harness implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Serves behind {@link RequestForwarding}, as the activator does; forwarded calls naming
+         * {@code selfAddress} (may be null) are served here.
+         */
+        Builder forwarding(String selfAddress) {
+            this.forwarding = true;
+            this.selfAddress = selfAddress;
+            return this;
+        }
+
         Harness start() throws IOException {
-            return new Harness(serverThreads, raftReceiver);
+            return new Harness(this);
         }
     }
 
-    private Harness(int serverThreads, Supplier<RaftMessageReceiver> raftReceiver) throws IOException {
+    private Harness(Builder builder) throws IOException {
         storage = new FakeRawStorage();
         txnStorage = new FakeTxnStorage();
         AtomicLong fakeNanos = new AtomicLong();
         metrics = new RequestMetrics(() -> fakeNanos.addAndGet(1_000));
-        service = new TikvService(storage, txnStorage, metrics, raftReceiver);
+        service = new TikvService(storage, txnStorage, metrics, builder.raftReceiver);
+        forwardingChannels = builder.forwarding ? new ForwardingChannels(MAX_MESSAGE) : null;
         NettyServerBuilder sb = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                .addService(service)
+                .addService(forwardingChannels == null ? service.bindService() : ServerInterceptors.intercept(
+                        service, new RequestForwarding(forwardingChannels, builder.selfAddress)))
                 .maxInboundMessageSize(MAX_MESSAGE);
+        int serverThreads = builder.serverThreads;
         serverExecutor = serverThreads > 0 ? Executors.newFixedThreadPool(serverThreads) : null;
         if (serverExecutor != null) {
             sb.executor(serverExecutor);
@@ -121,6 +138,9 @@ final class Harness implements AutoCloseable {
     public void close() {
         channel.shutdownNow();
         server.shutdownNow();
+        if (forwardingChannels != null) {
+            forwardingChannels.close();
+        }
         try {
             channel.awaitTermination(5, TimeUnit.SECONDS);
             server.awaitTermination(5, TimeUnit.SECONDS);
