@@ -5,6 +5,7 @@ import io.kvasir.raft.api.RegionStore;
 import io.kvasir.txn.api.RawStorage;
 import io.kvasir.txn.api.TxnStorage;
 import io.kvasir.txn.percolator.TxnKv;
+import io.kvasir.txn.percolator.TxnSettings;
 import io.kvasir.txn.raw.RawKv;
 import java.time.Clock;
 import org.osgi.framework.BundleActivator;
@@ -34,7 +35,9 @@ public final class StorageActivator implements BundleActivator {
 
     @Override
     public void start(BundleContext context) {
-        boolean ttlEnabled = nodeConfig(context).getBoolean(ENABLE_TTL);
+        Config config = nodeConfig(context);
+        boolean ttlEnabled = config.getBoolean(ENABLE_TTL);
+        TxnSettings settings = TxnSettings.from(config);
         tracker = new ServiceTracker<>(context, RegionStore.class, new ServiceTrackerCustomizer<>() {
             @Override
             public Registrations addingService(ServiceReference<RegionStore> reference) {
@@ -42,7 +45,7 @@ public final class StorageActivator implements BundleActivator {
                 if (regions == null) {
                     return null;
                 }
-                TxnKv txnKv = new TxnKv(regions);
+                TxnKv txnKv = new TxnKv(regions, settings);
                 return new Registrations(
                         context.registerService(RawStorage.class, new RawKv(regions, Clock.systemUTC(), ttlEnabled), null),
                         context.registerService(TxnStorage.class, txnKv, null), txnKv);

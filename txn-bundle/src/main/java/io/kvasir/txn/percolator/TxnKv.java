@@ -64,9 +64,8 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
     private static final int LATCH_SLOTS = 4096;
     /** TiKV's {@code pessimistic-txn.wait-for-lock-timeout}, for a request that leaves it to the store. */
     static final long DEFAULT_LOCK_WAIT_MILLIS = 1000;
-    /** How often flow control looks at the engine's pressure, and the longest it delays a write command. */
+    /** How often flow control looks at the engine's pressure. */
     private static final long FLOW_SAMPLE_MILLIS = 100;
-    private static final long FLOW_MAX_DELAY_MILLIS = 500;
     /** How long a wait-for edge lives in the deadlock detector without a clean-up. */
     private static final long WAIT_FOR_TTL_MILLIS = 3000;
 
@@ -75,9 +74,15 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
     private final ScheduledExecutorService timer;
     private final LockWaits lockWaits;
     private final DeadlockDetector deadlocks;
+    /** Null when flow control is off. */
     private final FlowController flow;
 
+    /** Over {@code regions}, with the default settings. */
     public TxnKv(RegionStore regions) {
+        this(regions, TxnSettings.DEFAULTS);
+    }
+
+    public TxnKv(RegionStore regions, TxnSettings settings) {
         this.regions = regions;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kvasir-lock-waits");
@@ -86,8 +91,10 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
         });
         this.lockWaits = new LockWaits(timer);
         this.deadlocks = new DeadlockDetector(System::currentTimeMillis, WAIT_FOR_TTL_MILLIS);
-        this.flow = new FlowController(regions::engineStats, System::currentTimeMillis, FLOW_SAMPLE_MILLIS,
-                FLOW_MAX_DELAY_MILLIS, timer);
+        this.flow = settings.flowControlEnabled()
+                ? new FlowController(regions::engineStats, System::currentTimeMillis, FLOW_SAMPLE_MILLIS,
+                        settings.flowControlMaxDelay().toMillis(), timer)
+                : null;
     }
 
     /** Stops the lock-wait timer; waiting requests time out no more (their store is going away). */
@@ -604,7 +611,7 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
             List<byte[]> encoded = new ArrayList<>(keys.size());
             keys.forEach(k -> encoded.add(TxnKeys.encode(k)));
             // Flow control first: a delayed command holds no latch while it waits.
-            return flow.admit().thenCompose(admitted -> latches.run(encoded, () -> regions.snapshot(route).thenCompose(snapshot -> {
+            return admit().thenCompose(admitted -> latches.run(encoded, () -> regions.snapshot(route).thenCompose(snapshot -> {
                 MvccTxn txn = new MvccTxn();
                 Staged<T> staged;
                 try (Snapshot s = snapshot) {
@@ -619,6 +626,11 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
                 });
             })));
         });
+    }
+
+    /** When a write command may go on: after flow control's delay, or at once with it off. */
+    private CompletableFuture<Void> admit() {
+        return flow == null ? CompletableFuture.completedFuture(null) : flow.admit();
     }
 
     /**

@@ -308,4 +308,21 @@ class TxnKvTest {
         assertTrue((System.nanoTime() - start) / 1_000_000 < 450, "a read is not throttled");
         store.stats = null;
     }
+
+    @Test
+    void withFlowControlOffWritesGoStraightOnUnderPressure() {
+        TxnKv unthrottled = new TxnKv(store, new TxnSettings(false, java.time.Duration.ofSeconds(5)));
+        try {
+            store.stats = new io.kvasir.engine.api.EngineStats(0, 0, 0, 64L << 30, 256L << 30, 20, 20, 36, 0, 4, 0, 0);
+            long start = System.nanoTime();
+            Kvrpcpb.PrewriteResponse r = unthrottled.prewrite(Kvrpcpb.PrewriteRequest.newBuilder().setContext(store.context())
+                    .addMutations(put("k", "v")).setPrimaryLock(b("k")).setStartVersion(10).setLockTtl(3000).build()).join();
+            assertEquals(0, r.getErrorsCount());
+            long writeMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(writeMillis < 2_500, "flow control off: no 5 s delay, took " + writeMillis + " ms");
+        } finally {
+            store.stats = null;
+            unthrottled.close();
+        }
+    }
 }

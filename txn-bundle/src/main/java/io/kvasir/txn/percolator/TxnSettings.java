@@ -1,0 +1,33 @@
+package io.kvasir.txn.percolator;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import java.time.Duration;
+
+/**
+ * The transactional layer's settings, under TiKV's names where TiKV has the setting.
+ *
+ * @param flowControlEnabled  {@code storage.flow-control.enable}: whether write commands are
+ *                            delayed as the engine nears its own slowdown point
+ * @param flowControlMaxDelay {@code storage.flow-control.max-delay}: the delay at that point
+ */
+public record TxnSettings(boolean flowControlEnabled, Duration flowControlMaxDelay) {
+
+    /** What a node gets when its configuration says nothing (the txn bundle's reference.conf). */
+    public static final TxnSettings DEFAULTS = new TxnSettings(true, Duration.ofMillis(500));
+
+    public TxnSettings {
+        if (flowControlMaxDelay.isNegative() || flowControlMaxDelay.isZero()) {
+            throw new IllegalArgumentException("storage.flow-control.max-delay must be positive, got " + flowControlMaxDelay);
+        }
+    }
+
+    /** @throws ConfigException if a key is missing or malformed (the node then refuses to start) */
+    public static TxnSettings from(Config config) {
+        Duration maxDelay = config.getDuration("storage.flow-control.max-delay");
+        if (maxDelay.isNegative() || maxDelay.isZero()) {
+            throw new ConfigException.BadValue("storage.flow-control.max-delay", "must be positive, got " + maxDelay);
+        }
+        return new TxnSettings(config.getBoolean("storage.flow-control.enable"), maxDelay);
+    }
+}
