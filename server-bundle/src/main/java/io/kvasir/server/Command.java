@@ -31,6 +31,7 @@ enum Command {
     KV_PESSIMISTIC_LOCK("kv_pessimistic_lock"),
     KV_PESSIMISTIC_ROLLBACK("kv_pessimistic_rollback"),
     MVCC_GET_BY_KEY("mvcc_get_by_key"),
+    MVCC_GET_BY_START_TS("mvcc_get_by_start_ts"),
     KV_CHECK_SECONDARY_LOCKS("kv_check_secondary_locks"),
     KV_DELETE_RANGE("kv_delete_range"),
     KV_GC("kv_gc"),

@@ -224,6 +224,12 @@ public final class TikvService extends TikvGrpc.TikvImplBase {
         reply(Command.MVCC_GET_BY_KEY, () -> txn.mvccGetByKey(request), responses);
     }
 
+    @Override
+    public void mvccGetByStartTs(Kvrpcpb.MvccGetByStartTsRequest request,
+                                 StreamObserver<Kvrpcpb.MvccGetByStartTsResponse> responses) {
+        reply(Command.MVCC_GET_BY_START_TS, () -> txn.mvccGetByStartTs(request), responses);
+    }
+
     /**
      * Raw and transactional data are cut differently (raw keys as they are, transactional keys
      * memcomparable-encoded: CLIENT-NEEDS section 5), so {@code is_raw_kv} picks the storage.

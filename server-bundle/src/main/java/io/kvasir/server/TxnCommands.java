@@ -130,6 +130,13 @@ final class TxnCommands {
                 k -> Kvrpcpb.GCResponse.newBuilder().setError(k).build());
     }
 
+    /** MvccGetByStartTs's error is a string too. */
+    CompletableFuture<Kvrpcpb.MvccGetByStartTsResponse> mvccGetByStartTs(Kvrpcpb.MvccGetByStartTsRequest req) {
+        return run(Command.MVCC_GET_BY_START_TS, () -> storage.mvccGetByStartTs(req),
+                e -> Kvrpcpb.MvccGetByStartTsResponse.newBuilder().setRegionError(e).build(),
+                k -> Kvrpcpb.MvccGetByStartTsResponse.newBuilder().setError(k.getAbort()).build());
+    }
+
     /** MvccGetByKey's error is a string: the key error's text. */
     CompletableFuture<Kvrpcpb.MvccGetByKeyResponse> mvccGetByKey(Kvrpcpb.MvccGetByKeyRequest req) {
         return run(Command.MVCC_GET_BY_KEY, () -> storage.mvccGetByKey(req),

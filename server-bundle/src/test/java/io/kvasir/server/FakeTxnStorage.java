@@ -155,6 +155,11 @@ final class FakeTxnStorage implements TxnStorage {
     }
 
     @Override
+    public CompletableFuture<Kvrpcpb.MvccGetByStartTsResponse> mvccGetByStartTs(Kvrpcpb.MvccGetByStartTsRequest request) {
+        return respond(request, Kvrpcpb.MvccGetByStartTsResponse.getDefaultInstance());
+    }
+
+    @Override
     public CompletableFuture<Kvrpcpb.SplitRegionResponse> splitRegion(Kvrpcpb.SplitRegionRequest request) {
         return respond(request, Kvrpcpb.SplitRegionResponse.getDefaultInstance());
     }

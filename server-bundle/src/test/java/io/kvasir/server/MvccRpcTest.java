@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** MvccGetByKey: answered by the storage; its error is a plain string. */
+/** MvccGetByKey and MvccGetByStartTs: answered by the storage; their error is a plain string. */
 class MvccRpcTest {
 
     private Harness h;
@@ -45,5 +45,24 @@ class MvccRpcTest {
         assertTrue(h.blocking().mvccGetByKey(request()).getRegionError().hasRegionNotFound());
         h.txnStorage.failNext(new TxnStorageException("bad key"));
         assertEquals("bad key", h.blocking().mvccGetByKey(request()).getError());
+    }
+
+    private static Kvrpcpb.MvccGetByStartTsRequest byStartTs() {
+        return Kvrpcpb.MvccGetByStartTsRequest.newBuilder().setContext(Harness.CONTEXT).setStartTs(42).build();
+    }
+
+    @Test
+    void theKeyATransactionTouchedIsAnsweredAsTheStorageFoundIt() {
+        Kvrpcpb.MvccGetByStartTsResponse answer = Kvrpcpb.MvccGetByStartTsResponse.newBuilder()
+                .setKey(ByteString.copyFromUtf8("k")).setInfo(Kvrpcpb.MvccInfo.newBuilder()
+                        .setLock(Kvrpcpb.MvccLock.newBuilder().setStartTs(42))).build();
+        h.txnStorage.answer(answer);
+        assertEquals(answer, h.blocking().mvccGetByStartTs(byStartTs()));
+        assertEquals(byStartTs(), h.txnStorage.requests().get(0));
+
+        h.txnStorage.failNext(RegionErrors.regionNotFound(7));
+        assertTrue(h.blocking().mvccGetByStartTs(byStartTs()).getRegionError().hasRegionNotFound());
+        h.txnStorage.failNext(new TxnStorageException("corrupt record"));
+        assertEquals("corrupt record", h.blocking().mvccGetByStartTs(byStartTs()).getError());
     }
 }

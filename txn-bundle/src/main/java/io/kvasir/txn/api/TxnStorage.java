@@ -59,6 +59,9 @@ public interface TxnStorage {
     /** Everything the store holds about a key: its lock, write records and values. */
     CompletableFuture<Kvrpcpb.MvccGetByKeyResponse> mvccGetByKey(Kvrpcpb.MvccGetByKeyRequest request);
 
+    /** The region's first key that transaction {@code start_ts} locked or wrote, and all the store holds about it. */
+    CompletableFuture<Kvrpcpb.MvccGetByStartTsResponse> mvccGetByStartTs(Kvrpcpb.MvccGetByStartTsRequest request);
+
     /**
      * SplitRegion with {@code is_raw_kv = false}: the split keys are user keys of transactional
      * data, and the region is cut at their memcomparable encodings (where its boundaries live).

@@ -25,6 +25,7 @@ import io.kvasir.txn.mvcc.TimeStamps;
 import io.kvasir.txn.mvcc.TxnException;
 import io.kvasir.txn.mvcc.TxnHeartBeat;
 import io.kvasir.txn.mvcc.TxnKeys;
+import io.kvasir.txn.mvcc.Write;
 import io.kvasir.kvproto.RaftCmdpb;
 import io.kvasir.txn.mvcc.Gc;
 import io.kvasir.txn.mvcc.PessimisticLock;
@@ -588,6 +589,48 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
         byte[] key = req.getKey().toByteArray();
         return onRegion(req.getContext(), List.of(key), route -> onSnapshot(route,
                 s -> Kvrpcpb.MvccGetByKeyResponse.newBuilder().setInfo(MvccInfos.of(s, key)).build()));
+    }
+
+    /**
+     * The first key of the region, in key order, that transaction {@code start_ts} holds a lock on
+     * or has a write record on (TiKV looks at write records only; a lock is found here too, which
+     * is what one debugging a stuck transaction looks for), with everything the store holds about that key;
+     * an empty answer when the region has none. A debugging aid: it reads the whole region.
+     */
+    @Override
+    public CompletableFuture<Kvrpcpb.MvccGetByStartTsResponse> mvccGetByStartTs(Kvrpcpb.MvccGetByStartTsRequest req) {
+        long startTs = req.getStartTs();
+        return onRegion(req.getContext(), List.of(), route -> onSnapshot(route, s -> {
+            Kvrpcpb.MvccGetByStartTsResponse.Builder b = Kvrpcpb.MvccGetByStartTsResponse.newBuilder();
+            byte[] locked = null;
+            for (LockedKey l : locks(s, route, ByteString.EMPTY, ByteString.EMPTY)) {
+                if (l.lock().startTs() == startTs) {
+                    locked = l.key();
+                    break;
+                }
+            }
+            byte[] written = firstWrittenBy(s, route, startTs);
+            byte[] key = locked == null ? written
+                    : written == null || java.util.Arrays.compareUnsigned(locked, written) <= 0 ? locked : written;
+            if (key != null) {
+                b.setKey(ByteString.copyFrom(key)).setInfo(MvccInfos.of(s, key));
+            }
+            return b.build();
+        }));
+    }
+
+    /** The first user key of the region with a write record of transaction {@code startTs}, or null. */
+    private static byte[] firstWrittenBy(Snapshot s, RegionRoute route, long startTs) {
+        byte[] lower = DataKeys.data(route.region().getStartKey().toByteArray());
+        byte[] upper = DataKeys.dataEnd(route.region().getEndKey().toByteArray());
+        try (EngineIterator it = s.newIterator(ColumnFamily.WRITE, IterOptions.range(lower, upper))) {
+            for (boolean ok = it.seek(lower); ok; ok = it.next()) {
+                if (Write.parse(it.value()).startTs() == startTs) {
+                    return TxnKeys.decode(TxnKeys.withoutTs(DataKeys.origin(it.key())));
+                }
+            }
+        }
+        return null;
     }
 
     // ---- the scheduler -----------------------------------------------------------------------------

@@ -325,4 +325,39 @@ class TxnKvTest {
             unthrottled.close();
         }
     }
+
+    @Test
+    void mvccGetByStartTsFindsTheFirstKeyATransactionLockedOrWrote() {
+        assertEquals(0, prewrite(10, "b", put("b", "1"), put("c", "2"), put("d", "3")).getErrorsCount());
+        commit(10, 20, "b", "d");
+        Kvrpcpb.MvccGetByStartTsResponse found = txn.mvccGetByStartTs(Kvrpcpb.MvccGetByStartTsRequest.newBuilder()
+                .setContext(store.context()).setStartTs(10).build()).join();
+        assertEquals(b("b"), found.getKey(), "b (committed) comes before c (still locked)");
+        assertEquals(20, found.getInfo().getWrites(0).getCommitTs());
+
+        commit(10, 20, "c");
+        rollbackKey(30, "a");
+        Kvrpcpb.MvccGetByStartTsResponse rolledBack = txn.mvccGetByStartTs(Kvrpcpb.MvccGetByStartTsRequest.newBuilder()
+                .setContext(store.context()).setStartTs(30).build()).join();
+        assertEquals(b("a"), rolledBack.getKey());
+
+        Kvrpcpb.MvccGetByStartTsResponse none = txn.mvccGetByStartTs(Kvrpcpb.MvccGetByStartTsRequest.newBuilder()
+                .setContext(store.context()).setStartTs(11).build()).join();
+        assertTrue(none.getKey().isEmpty());
+        assertTrue(!none.hasInfo());
+    }
+
+    @Test
+    void mvccGetByStartTsFindsAKeyStillLocked() {
+        assertEquals(0, prewrite(10, "x", put("x", "1")).getErrorsCount());
+        Kvrpcpb.MvccGetByStartTsResponse found = txn.mvccGetByStartTs(Kvrpcpb.MvccGetByStartTsRequest.newBuilder()
+                .setContext(store.context()).setStartTs(10).build()).join();
+        assertEquals(b("x"), found.getKey());
+        assertEquals(10, found.getInfo().getLock().getStartTs());
+    }
+
+    private void rollbackKey(long startTs, String key) {
+        txn.batchRollback(Kvrpcpb.BatchRollbackRequest.newBuilder().setContext(store.context())
+                .setStartVersion(startTs).addKeys(b(key)).build()).join();
+    }
 }
