@@ -103,6 +103,12 @@ final class GcSafePoints {
         }
     }
 
+    /** The smallest safe point a live service holds, if any does. */
+    synchronized java.util.OptionalLong minServiceSafePoint() {
+        List<Service> live = services();
+        return live.isEmpty() ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(live.get(0).safePoint());
+    }
+
     /** The live service safe points, smallest first. */
     synchronized List<Service> services() {
         long now = clock.millis() / 1000;

@@ -296,7 +296,7 @@ final class PdService extends PDGrpc.PDImplBase {
         unary("GetGCSafePoint", request.getHeader(), out,
                 h -> Pdpb.GetGCSafePointResponse.newBuilder().setHeader(h).build(), () -> {
                     state.requireBootstrapped();
-                    return Pdpb.GetGCSafePointResponse.newBuilder().setHeader(ok()).setSafePoint(state.gc().gcSafePoint())
+                    return Pdpb.GetGCSafePointResponse.newBuilder().setHeader(ok()).setSafePoint(state.gcSafePointNow())
                             .build();
                 });
     }

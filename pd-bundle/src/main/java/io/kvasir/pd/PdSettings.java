@@ -23,9 +23,10 @@ import java.util.function.Supplier;
  *                           replicas are replaced (see {@link StoreHealth})
  * @param maxReplicas        {@code replication.max-replicas}
  * @param schedule           the scheduling knobs ({@code schedule.*}, {@code replication.location-labels})
+ * @param gc                 how PD moves the GC safe point ({@code pd.gc.*})
  */
 record PdSettings(String name, List<String> clientUrls, Duration tsoSaveInterval, Duration maxStoreDownTime,
-        int maxReplicas, ScheduleSettings schedule) {
+        int maxReplicas, ScheduleSettings schedule, GcSettings gc) {
 
     static final String NAME = "pd.name";
     static final String ADVERTISE_CLIENT_URLS = "pd.advertise-client-urls";
@@ -37,31 +38,39 @@ record PdSettings(String name, List<String> clientUrls, Duration tsoSaveInterval
     PdSettings {
         clientUrls = List.copyOf(clientUrls);
         if (name.isEmpty() || clientUrls.isEmpty() || tsoSaveInterval.toMillis() < 1 || maxReplicas < 1
-                || maxStoreDownTime.toMillis() < 1 || schedule == null) {
+                || maxStoreDownTime.toMillis() < 1 || schedule == null || gc == null) {
             throw new IllegalArgumentException("invalid PD settings: " + name + " " + clientUrls + " " + tsoSaveInterval
                     + " " + maxStoreDownTime + " " + maxReplicas + " " + schedule);
         }
     }
 
-    /** Settings for tests: one member advertising {@code clientUrl}, PD's defaults otherwise. */
+    /**
+     * Settings for tests: one member advertising {@code clientUrl}, PD's defaults otherwise, except
+     * that the GC safe point moves only when a test moves it.
+     */
     static PdSettings of(String clientUrl) {
         return new PdSettings("pd-1", List.of(clientUrl), Duration.ofSeconds(3), Duration.ofMinutes(30), 3,
-                ScheduleSettings.DEFAULTS);
+                ScheduleSettings.DEFAULTS, GcSettings.MANUAL);
     }
 
     /** This settings with another TSO save interval. */
     PdSettings withTsoSaveInterval(Duration interval) {
-        return new PdSettings(name, clientUrls, interval, maxStoreDownTime, maxReplicas, schedule);
+        return new PdSettings(name, clientUrls, interval, maxStoreDownTime, maxReplicas, schedule, gc);
     }
 
     /** This settings with another store down time. */
     PdSettings withMaxStoreDownTime(Duration downTime) {
-        return new PdSettings(name, clientUrls, tsoSaveInterval, downTime, maxReplicas, schedule);
+        return new PdSettings(name, clientUrls, tsoSaveInterval, downTime, maxReplicas, schedule, gc);
     }
 
     /** This settings with other scheduling knobs. */
     PdSettings withSchedule(ScheduleSettings newSchedule) {
-        return new PdSettings(name, clientUrls, tsoSaveInterval, maxStoreDownTime, maxReplicas, newSchedule);
+        return new PdSettings(name, clientUrls, tsoSaveInterval, maxStoreDownTime, maxReplicas, newSchedule, gc);
+    }
+
+    /** This settings with another way of moving the GC safe point. */
+    PdSettings withGc(GcSettings newGc) {
+        return new PdSettings(name, clientUrls, tsoSaveInterval, maxStoreDownTime, maxReplicas, schedule, newGc);
     }
 
     /** Reads the settings from {@code config}, which must already hold this bundle's defaults. */
@@ -82,7 +91,8 @@ record PdSettings(String name, List<String> clientUrls, Duration tsoSaveInterval
         if (replicas < 1 || replicas > 9) {
             throw bad(config, MAX_REPLICAS, "must be between 1 and 9, got " + replicas);
         }
-        return new PdSettings(name, clientUrls(config), saveInterval, downTime, replicas, ScheduleSettings.from(config));
+        return new PdSettings(name, clientUrls(config), saveInterval, downTime, replicas, ScheduleSettings.from(config),
+                GcSettings.from(config));
     }
 
     private static List<String> clientUrls(Config config) {

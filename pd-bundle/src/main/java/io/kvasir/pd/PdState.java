@@ -28,6 +28,7 @@ final class PdState {
     private final StoreRegistry stores;
     private final RegionRegistry regions;
     private final GcSafePoints gc;
+    private final GcAutoAdvance gcAdvance;
     private final OperatorController operators;
     private final Pdpb.Member member;
     private volatile boolean bootstrapped;
@@ -42,6 +43,7 @@ final class PdState {
         this.stores = stores;
         this.regions = regions;
         this.gc = gc;
+        this.gcAdvance = new GcAutoAdvance(gc, settings.gc(), clock);
         this.operators = new OperatorController(settings, clock, stores, regions.tree(), ids::alloc);
         this.bootstrapped = bootstrapped;
         this.member = Pdpb.Member.newBuilder()
@@ -118,6 +120,11 @@ final class PdState {
 
     GcSafePoints gc() {
         return gc;
+    }
+
+    /** The GC safe point as stores should see it now: moved forward first when PD's own advance is due. */
+    long gcSafePointNow() {
+        return gcAdvance.safePointNow();
     }
 
     /** The scheduler: answers region heartbeats with operators. */

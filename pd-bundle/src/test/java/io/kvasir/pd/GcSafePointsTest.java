@@ -126,4 +126,57 @@ class GcSafePointsTest {
                 Pdpb.UpdateServiceGCSafePointRequest.newBuilder().setHeader(cluster.header()).setTTL(10).setSafePoint(1).build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
     }
+
+    // ---- PD moving the safe point itself (pd.gc.*) ----------------------------------------------
+
+    private void restartWith(GcSettings gc) {
+        cluster.close();
+        cluster = PdTestCluster.builder(dir).settings(PdSettings.of("http://127.0.0.1:2379").withGc(gc)).start();
+    }
+
+    private long lifeTimeAgo(Duration lifeTime) {
+        return (cluster.clock.millis() - lifeTime.toMillis()) << Tso.LOGICAL_BITS;
+    }
+
+    @Test
+    void pdMovesTheSafePointToLifeTimeBeforeNowAtMostOncePerInterval() {
+        GcSettings gc = new GcSettings(Duration.ofMinutes(10), Duration.ofMinutes(5));
+        restartWith(gc);
+        long first = get();
+        assertEquals(lifeTimeAgo(gc.lifeTime()), first, "the first ask moves it");
+
+        cluster.clock.advance(Duration.ofMinutes(4));
+        assertEquals(first, get(), "not again before the interval");
+
+        cluster.clock.advance(Duration.ofMinutes(1));
+        assertEquals(lifeTimeAgo(gc.lifeTime()), get(), "again once the interval passed");
+    }
+
+    @Test
+    void aServiceSafePointHoldsPdsAdvanceBack() {
+        restartWith(new GcSettings(Duration.ofMinutes(10), Duration.ofMinutes(1)));
+        long held = lifeTimeAgo(Duration.ofMinutes(30));
+        service("backup", 3600, held);
+        assertEquals(held, get(), "not past the backup's safe point");
+
+        service("backup", 0, 0);
+        cluster.clock.advance(Duration.ofMinutes(1));
+        assertEquals(lifeTimeAgo(Duration.ofMinutes(10)), get(), "free to move once the service let go");
+    }
+
+    @Test
+    void pdNeverMovesTheSafePointBack() {
+        restartWith(new GcSettings(Duration.ofMinutes(10), Duration.ofMinutes(1)));
+        long ahead = lifeTimeAgo(Duration.ofMinutes(1));
+        assertEquals(ahead, update(ahead), "an outside GC leader moved it further");
+        cluster.clock.advance(Duration.ofMinutes(1));
+        assertEquals(ahead, get());
+    }
+
+    @Test
+    void withNoAdvanceIntervalOnlyUpdateGcSafePointMovesIt() {
+        restartWith(GcSettings.MANUAL);
+        cluster.clock.advance(Duration.ofHours(1));
+        assertEquals(0, get());
+    }
 }

@@ -36,6 +36,16 @@ class PdSettingsTest {
         assertEquals(Duration.ofMinutes(30), s.maxStoreDownTime());
         assertEquals(3, s.maxReplicas());
         assertEquals(ScheduleSettings.DEFAULTS, s.schedule(), "reference.conf and DEFAULTS agree");
+        assertEquals(GcSettings.DEFAULTS, s.gc(), "reference.conf and DEFAULTS agree");
+    }
+
+    @Test
+    void gcKeysAreReadAndCheckedByName() {
+        assertEquals(new GcSettings(Duration.ofSeconds(5), Duration.ZERO),
+                PdSettings.from(config("pd.gc.life-time = 5s, pd.gc.advance-interval = 0s")).gc());
+        assertTrue(badKey("pd.gc.life-time = 0s").contains("pd.gc.life-time"));
+        assertTrue(badKey("pd.gc.advance-interval = -1s").contains("pd.gc.advance-interval"));
+        assertTrue(badKey("pd.gc.advance-interval = often").contains("pd.gc.advance-interval"));
     }
 
     @Test

@@ -1,12 +1,15 @@
 package io.kvasir.txn;
 
 import com.typesafe.config.Config;
+import io.kvasir.raft.api.ClusterDirectory;
 import io.kvasir.raft.api.RegionStore;
 import io.kvasir.txn.api.RawStorage;
 import io.kvasir.txn.api.TxnStorage;
+import io.kvasir.txn.gc.StoreGc;
 import io.kvasir.txn.percolator.TxnKv;
 import io.kvasir.txn.percolator.TxnSettings;
 import io.kvasir.txn.raw.RawKv;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
@@ -24,9 +27,13 @@ public final class StorageActivator implements BundleActivator {
 
     private ServiceTracker<RegionStore, Registrations> tracker;
 
-    /** The services published over one region store. */
-    private record Registrations(ServiceRegistration<RawStorage> raw, ServiceRegistration<TxnStorage> txn, TxnKv txnKv) {
+    /** The services published over one region store, and its GC (null when it runs none). */
+    private record Registrations(ServiceRegistration<RawStorage> raw, ServiceRegistration<TxnStorage> txn, TxnKv txnKv,
+            StoreGc gc) {
         void unregister() {
+            if (gc != null) {
+                gc.close();
+            }
             raw.unregister();
             txn.unregister();
             txnKv.close();
@@ -48,7 +55,7 @@ public final class StorageActivator implements BundleActivator {
                 TxnKv txnKv = new TxnKv(regions, settings);
                 return new Registrations(
                         context.registerService(RawStorage.class, new RawKv(regions, Clock.systemUTC(), ttlEnabled), null),
-                        context.registerService(TxnStorage.class, txnKv, null), txnKv);
+                        context.registerService(TxnStorage.class, txnKv, null), txnKv, startGc(context, regions, txnKv, settings));
             }
 
             @Override
@@ -70,6 +77,24 @@ public final class StorageActivator implements BundleActivator {
             tracker.close();
             tracker = null;
         }
+    }
+
+    /**
+     * The store's GC worker, when the store publishes what it learns from PD (it registers that
+     * before its region store) and GC is not switched off; null otherwise.
+     */
+    private static StoreGc startGc(BundleContext context, RegionStore regions, TxnKv txnKv, TxnSettings settings) {
+        ServiceReference<ClusterDirectory> directory = context.getServiceReference(ClusterDirectory.class);
+        if (directory == null || settings.gcPollInterval().isZero()) {
+            return null;
+        }
+        ClusterDirectory pd = context.getService(directory);
+        if (pd == null) {
+            return null;
+        }
+        ServiceReference<PrometheusRegistry> registry = context.getServiceReference(PrometheusRegistry.class);
+        PrometheusRegistry metrics = registry == null ? null : context.getService(registry);
+        return StoreGc.start(regions, txnKv, pd, metrics, settings.gcPollInterval());
     }
 
     private static Config nodeConfig(BundleContext context) {

@@ -54,6 +54,12 @@ public interface RegionStore {
      */
     CompletableFuture<List<Metapb.Region>> split(RegionRoute route, List<ByteString> splitKeys);
 
+    /**
+     * The regions this store leads now (initialized, not merging away), each as the route a
+     * request to it would take: for the store's own background work over its regions (GC).
+     */
+    List<RegionRoute> leaderRegions();
+
     /** The store engine's pressure figures, for the storage layer's flow control. */
     io.kvasir.engine.api.EngineStats engineStats();
 }

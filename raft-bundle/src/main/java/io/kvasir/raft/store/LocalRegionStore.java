@@ -11,6 +11,8 @@ import io.kvasir.raft.api.RegionRoute;
 import io.kvasir.raft.api.RegionStore;
 import io.kvasir.raft.store.peer.PeerDriver;
 import io.kvasir.raft.store.peer.PeerView;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -49,6 +51,19 @@ final class LocalRegionStore implements RegionStore {
         this.completions = completions;
     }
 
+
+    @Override
+    public List<RegionRoute> leaderRegions() {
+        List<RegionRoute> led = new ArrayList<>();
+        for (PeerView view : driver.views()) {
+            if (view.initialized() && view.isLeader() && view.mergeTargetId() == 0) {
+                led.add(new RegionRoute(view.region(), view.self()));
+            }
+        }
+        led.sort((a, b) -> Arrays.compareUnsigned(a.region().getStartKey().toByteArray(),
+                b.region().getStartKey().toByteArray()));
+        return led;
+    }
 
     @Override
     public long storeId() {

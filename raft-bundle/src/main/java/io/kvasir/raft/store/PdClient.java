@@ -126,6 +126,22 @@ public final class PdClient implements AutoCloseable {
         checkHeader(r.getHeader());
     }
 
+    /** The region PD routes {@code key} to and its leader (a default leader when PD knows none). */
+    public Pdpb.GetRegionResponse getRegion(byte[] key) {
+        Pdpb.GetRegionResponse r = stub().getRegion(Pdpb.GetRegionRequest.newBuilder()
+                .setHeader(header(clusterId)).setRegionKey(com.google.protobuf.ByteString.copyFrom(key)).build());
+        checkHeader(r.getHeader());
+        return r;
+    }
+
+    /** PD's GC safe point. */
+    public long gcSafePoint() {
+        Pdpb.GetGCSafePointResponse r = stub().getGCSafePoint(Pdpb.GetGCSafePointRequest.newBuilder()
+                .setHeader(header(clusterId)).build());
+        checkHeader(r.getHeader());
+        return r.getSafePoint();
+    }
+
     /** The region PD routes {@code regionId} to, or null if PD has none. */
     public Metapb.Region getRegionById(long regionId) {
         Pdpb.GetRegionResponse r = stub().getRegionByID(Pdpb.GetRegionByIDRequest.newBuilder()

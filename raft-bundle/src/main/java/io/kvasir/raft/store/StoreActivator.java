@@ -2,6 +2,7 @@ package io.kvasir.raft.store;
 
 import com.typesafe.config.Config;
 import io.kvasir.engine.api.KvEngine;
+import io.kvasir.raft.api.ClusterDirectory;
 import io.kvasir.raft.api.RegionStore;
 import java.time.Clock;
 import io.kvasir.raft.api.RaftMessageReceiver;
@@ -74,6 +75,7 @@ public final class StoreActivator implements BundleActivator {
         private final StoreMetrics metrics;
         private ServiceRegistration<RegionStore> registration;
         private ServiceRegistration<RaftMessageReceiver> inbox;
+        private ServiceRegistration<ClusterDirectory> directory;
         private boolean closed;
 
         private RunningStore(StoreNode node, StoreMetrics metrics) {
@@ -96,6 +98,8 @@ public final class StoreActivator implements BundleActivator {
         private synchronized void register(BundleContext context, StoreNode.Serving serving) {
             if (!closed) {
                 inbox = context.registerService(RaftMessageReceiver.class, serving.raftInbox(), null);
+                // Before the region store: whoever follows the region store finds the directory there.
+                directory = context.registerService(ClusterDirectory.class, serving.directory(), null);
                 registration = context.registerService(RegionStore.class, serving.regions(), null);
             }
         }
@@ -111,6 +115,14 @@ public final class StoreActivator implements BundleActivator {
                         LOG.debug("region store already unregistered");
                     }
                     registration = null;
+                }
+                if (directory != null) {
+                    try {
+                        directory.unregister();
+                    } catch (IllegalStateException e) {
+                        LOG.debug("cluster directory already unregistered");
+                    }
+                    directory = null;
                 }
                 if (inbox != null) {
                     try {

@@ -5,6 +5,7 @@ import io.kvasir.engine.api.KvEngine;
 import io.kvasir.kvproto.Metapb;
 import io.kvasir.kvproto.Pdpb;
 import io.kvasir.kvproto.RaftServerpb;
+import io.kvasir.raft.api.ClusterDirectory;
 import io.kvasir.raft.api.RegionStore;
 import io.kvasir.raft.store.peer.PeerDriver;
 import io.kvasir.raft.store.peer.PeerDriverConfig;
@@ -68,8 +69,11 @@ public final class StoreNode implements AutoCloseable {
     private final TransportSettings transportSettings;
     private StoreRaftReceiver receiver;
 
-    /** What a store offers once it serves: its regions to the request path, its Raft inbox to other stores. */
-    public record Serving(RegionStore regions, RaftMessageReceiver raftInbox) {
+    /**
+     * What a store offers once it serves: its regions to the request path, its Raft inbox to other
+     * stores, and what it learns from PD to the storage layer's background work.
+     */
+    public record Serving(RegionStore regions, RaftMessageReceiver raftInbox, ClusterDirectory directory) {
     }
 
     public StoreNode(KvEngine engine, StoreSettings settings, TransportSettings transportSettings, Clock clock) {
@@ -152,7 +156,7 @@ public final class StoreNode implements AutoCloseable {
             }
             LOG.info("store {} of cluster {} is serving {} region(s) at {}", storeId, pd.clusterId(),
                     regions.size(), settings.advertiseAddr());
-            onReady.accept(new Serving(regionStore, receiver));
+            onReady.accept(new Serving(regionStore, receiver, new PdDirectory(pd)));
         } catch (InterruptedException e) {
             LOG.info("store start-up stopped");
         } catch (RuntimeException e) {

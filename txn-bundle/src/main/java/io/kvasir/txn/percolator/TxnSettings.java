@@ -10,13 +10,18 @@ import java.time.Duration;
  * @param flowControlEnabled  {@code storage.flow-control.enable}: whether write commands are
  *                            delayed as the engine nears its own slowdown point
  * @param flowControlMaxDelay {@code storage.flow-control.max-delay}: the delay at that point
+ * @param gcPollInterval      {@code gc.poll-safe-point-interval}: how often the store's GC worker
+ *                            asks PD for the GC safe point; zero runs no GC worker
  */
-public record TxnSettings(boolean flowControlEnabled, Duration flowControlMaxDelay) {
+public record TxnSettings(boolean flowControlEnabled, Duration flowControlMaxDelay, Duration gcPollInterval) {
 
     /** What a node gets when its configuration says nothing (the txn bundle's reference.conf). */
-    public static final TxnSettings DEFAULTS = new TxnSettings(true, Duration.ofMillis(500));
+    public static final TxnSettings DEFAULTS = new TxnSettings(true, Duration.ofMillis(500), Duration.ofSeconds(10));
 
     public TxnSettings {
+        if (gcPollInterval.isNegative()) {
+            throw new IllegalArgumentException("gc.poll-safe-point-interval must not be negative, got " + gcPollInterval);
+        }
         if (flowControlMaxDelay.isNegative() || flowControlMaxDelay.isZero()) {
             throw new IllegalArgumentException("storage.flow-control.max-delay must be positive, got " + flowControlMaxDelay);
         }
@@ -28,6 +33,10 @@ public record TxnSettings(boolean flowControlEnabled, Duration flowControlMaxDel
         if (maxDelay.isNegative() || maxDelay.isZero()) {
             throw new ConfigException.BadValue("storage.flow-control.max-delay", "must be positive, got " + maxDelay);
         }
-        return new TxnSettings(config.getBoolean("storage.flow-control.enable"), maxDelay);
+        Duration gcPoll = config.getDuration("gc.poll-safe-point-interval");
+        if (gcPoll.isNegative()) {
+            throw new ConfigException.BadValue("gc.poll-safe-point-interval", "must not be negative, got " + gcPoll);
+        }
+        return new TxnSettings(config.getBoolean("storage.flow-control.enable"), maxDelay, gcPoll);
     }
 }

@@ -311,7 +311,7 @@ class TxnKvTest {
 
     @Test
     void withFlowControlOffWritesGoStraightOnUnderPressure() {
-        TxnKv unthrottled = new TxnKv(store, new TxnSettings(false, java.time.Duration.ofSeconds(5)));
+        TxnKv unthrottled = new TxnKv(store, new TxnSettings(false, java.time.Duration.ofSeconds(5), java.time.Duration.ZERO));
         try {
             store.stats = new io.kvasir.engine.api.EngineStats(0, 0, 0, 64L << 30, 256L << 30, 20, 20, 36, 0, 4, 0, 0);
             long start = System.nanoTime();

@@ -74,6 +74,14 @@ public final class FakeRegionStore implements RegionStore {
         return name.isEmpty() ? ColumnFamily.DEFAULT : ColumnFamily.valueOf(name.toUpperCase());
     }
 
+    /** Whether this store leads its region (what the GC worker goes over). */
+    public volatile boolean leader = true;
+
+    @Override
+    public List<RegionRoute> leaderRegions() {
+        return leader ? List.of(new RegionRoute(region, region.getPeers(0))) : List.of();
+    }
+
     /** When set, the pressure figures the store reports instead of the engine's. */
     public volatile io.kvasir.engine.api.EngineStats stats;
 
