@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.kvasir.kvproto.Kvrpcpb;
-import io.kvasir.kvproto.Metapb;
-import io.kvasir.kvproto.TikvGrpc;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,20 +99,12 @@ class DistributedGcTest {
 
     /** What the leader of the key's region holds about it, asked with MvccGetByKey. */
     private static Kvrpcpb.MvccInfo mvcc(TiSession session, String key) {
-        session.getRegionManager().invalidateAll();
-        TiRegion region = session.getRegionManager().getRegionByKey(ByteString.copyFromUtf8(key));
-        String address = session.getRegionManager().getStoreById(region.getLeader().getStoreId()).getAddress();
-        ManagedChannel channel = ManagedChannelBuilder.forTarget(address).usePlaintext().build();
+        LeaderRoute route = LeaderRoute.of(session, key);
+        ManagedChannel channel = route.channel();
         try {
-            Kvrpcpb.MvccGetByKeyResponse r = TikvGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-                    .mvccGetByKey(Kvrpcpb.MvccGetByKeyRequest.newBuilder()
-                            .setContext(Kvrpcpb.Context.newBuilder().setRegionId(region.getId())
-                                    .setRegionEpoch(Metapb.RegionEpoch.newBuilder()
-                                            .setConfVer(region.getRegionEpoch().getConfVer())
-                                            .setVersion(region.getRegionEpoch().getVersion()))
-                                    .setPeer(Metapb.Peer.newBuilder().setId(region.getLeader().getId())
-                                            .setStoreId(region.getLeader().getStoreId())))
-                            .setKey(com.google.protobuf.ByteString.copyFromUtf8(key)).build());
+            Kvrpcpb.MvccGetByKeyResponse r = LeaderRoute.stub(channel, 5).mvccGetByKey(Kvrpcpb.MvccGetByKeyRequest
+                    .newBuilder().setContext(route.context()).setKey(com.google.protobuf.ByteString.copyFromUtf8(key))
+                    .build());
             if (r.hasRegionError() || !r.getError().isEmpty()) {
                 throw new IllegalStateException("MvccGetByKey " + key + ": " + r);
             }

@@ -1,11 +1,15 @@
 package io.kvasir.txn;
 
 import com.typesafe.config.Config;
+import io.grpc.BindableService;
 import io.kvasir.raft.api.ClusterDirectory;
 import io.kvasir.raft.api.RegionStore;
 import io.kvasir.txn.api.RawStorage;
 import io.kvasir.txn.api.TxnStorage;
+import io.kvasir.txn.deadlock.ClusterWaitForGraph;
+import io.kvasir.txn.deadlock.DeadlockService;
 import io.kvasir.txn.gc.StoreGc;
+import io.kvasir.txn.sched.DeadlockDetector;
 import io.kvasir.txn.percolator.TxnKv;
 import io.kvasir.txn.percolator.TxnSettings;
 import io.kvasir.txn.raw.RawKv;
@@ -24,19 +28,30 @@ import org.osgi.util.tracker.ServiceTrackerCustomizer;
  */
 public final class StorageActivator implements BundleActivator {
     static final String ENABLE_TTL = "storage.enable-ttl";
+    /** How often a store looks up which store is the deadlock detector (the first region's leader). */
+    private static final java.time.Duration DETECTOR_LOOKUP_INTERVAL = java.time.Duration.ofSeconds(1);
 
     private ServiceTracker<RegionStore, Registrations> tracker;
 
-    /** The services published over one region store, and its GC (null when it runs none). */
+    /**
+     * The services published over one region store, its GC (null when it runs none), and its part
+     * in the cluster's deadlock detection (null without a PD to find the detector through).
+     */
     private record Registrations(ServiceRegistration<RawStorage> raw, ServiceRegistration<TxnStorage> txn, TxnKv txnKv,
-            StoreGc gc) {
+            StoreGc gc, ClusterWaitForGraph waitFor, ServiceRegistration<BindableService> deadlockService) {
         void unregister() {
             if (gc != null) {
                 gc.close();
             }
+            if (deadlockService != null) {
+                deadlockService.unregister();
+            }
             raw.unregister();
             txn.unregister();
             txnKv.close();
+            if (waitFor != null) {
+                waitFor.close();
+            }
         }
     }
 
@@ -52,10 +67,23 @@ public final class StorageActivator implements BundleActivator {
                 if (regions == null) {
                     return null;
                 }
-                TxnKv txnKv = new TxnKv(regions, settings);
+                ClusterDirectory pd = clusterDirectory(context);
+                if (pd == null) {
+                    TxnKv txnKv = new TxnKv(regions, settings);
+                    return new Registrations(
+                            context.registerService(RawStorage.class, new RawKv(regions, Clock.systemUTC(), ttlEnabled), null),
+                            context.registerService(TxnStorage.class, txnKv, null), txnKv, null, null, null);
+                }
+                DeadlockDetector detector = TxnKv.newDeadlockDetector();
+                ClusterWaitForGraph waitFor = new ClusterWaitForGraph(detector, regions, pd);
+                waitFor.start(DETECTOR_LOOKUP_INTERVAL);
+                ServiceRegistration<BindableService> deadlockService = context.registerService(BindableService.class,
+                        new DeadlockService(detector, waitFor::isDetector), null);
+                TxnKv txnKv = new TxnKv(regions, settings, waitFor);
                 return new Registrations(
                         context.registerService(RawStorage.class, new RawKv(regions, Clock.systemUTC(), ttlEnabled), null),
-                        context.registerService(TxnStorage.class, txnKv, null), txnKv, startGc(context, regions, txnKv, settings));
+                        context.registerService(TxnStorage.class, txnKv, null), txnKv,
+                        startGc(context, regions, txnKv, pd, settings), waitFor, deadlockService);
             }
 
             @Override
@@ -79,17 +107,16 @@ public final class StorageActivator implements BundleActivator {
         }
     }
 
-    /**
-     * The store's GC worker, when the store publishes what it learns from PD (it registers that
-     * before its region store) and GC is not switched off; null otherwise.
-     */
-    private static StoreGc startGc(BundleContext context, RegionStore regions, TxnKv txnKv, TxnSettings settings) {
-        ServiceReference<ClusterDirectory> directory = context.getServiceReference(ClusterDirectory.class);
-        if (directory == null || settings.gcPollInterval().isZero()) {
-            return null;
-        }
-        ClusterDirectory pd = context.getService(directory);
-        if (pd == null) {
+    /** What the store learns from PD (registered before its region store), or null outside a cluster (tests). */
+    private static ClusterDirectory clusterDirectory(BundleContext context) {
+        ServiceReference<ClusterDirectory> reference = context.getServiceReference(ClusterDirectory.class);
+        return reference == null ? null : context.getService(reference);
+    }
+
+    /** The store's GC worker, unless GC is switched off (then null). */
+    private static StoreGc startGc(BundleContext context, RegionStore regions, TxnKv txnKv, ClusterDirectory pd,
+            TxnSettings settings) {
+        if (settings.gcPollInterval().isZero()) {
             return null;
         }
         ServiceReference<PrometheusRegistry> registry = context.getServiceReference(PrometheusRegistry.class);

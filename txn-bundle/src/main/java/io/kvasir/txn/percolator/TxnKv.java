@@ -30,6 +30,8 @@ import io.kvasir.kvproto.RaftCmdpb;
 import io.kvasir.txn.mvcc.Gc;
 import io.kvasir.txn.mvcc.PessimisticLock;
 import io.kvasir.txn.mvcc.SecondaryLocks;
+import io.kvasir.txn.deadlock.LocalWaitForGraph;
+import io.kvasir.txn.deadlock.WaitForGraph;
 import io.kvasir.txn.sched.DeadlockDetector;
 import io.kvasir.txn.sched.FlowController;
 import io.kvasir.txn.sched.Latches;
@@ -54,8 +56,9 @@ import java.util.function.BiFunction;
  * <p>Async commit and 1PC are not done: a prewrite asking for them is answered as a plain 2PC
  * prewrite ({@code min_commit_ts = 0}, {@code one_pc_commit_ts = 0}), which tells the client to
  * commit the usual way. A pessimistic lock request that meets another transaction's lock waits
- * for it to be released on this store, unless the wait would close a cycle of waits this store
- * sees (a deadlock, answered at once); cycles through other stores' waits end by timeout. Write
+ * for it to be released on this store; the wait is reported to the wait-for graph
+ * ({@link WaitForGraph}: this store's own, or the cluster's detector), and a wait that closes a
+ * cycle is answered at once as a deadlock. Write
  * commands pass flow control first ({@link FlowController}), which delays them as the engine nears
  * its own slowdown point.
  */
@@ -74,7 +77,7 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
     private final Latches latches = new Latches(LATCH_SLOTS);
     private final ScheduledExecutorService timer;
     private final LockWaits lockWaits;
-    private final DeadlockDetector deadlocks;
+    private final WaitForGraph waitFor;
     /** Null when flow control is off. */
     private final FlowController flow;
 
@@ -83,7 +86,18 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
         this(regions, TxnSettings.DEFAULTS);
     }
 
+    /** Over {@code regions}, finding deadlocks among this store's own waits only. */
     public TxnKv(RegionStore regions, TxnSettings settings) {
+        this(regions, settings, new LocalWaitForGraph(newDeadlockDetector()));
+    }
+
+    /** A detector of the wait-for graph as this layer keeps it (how long a forgotten wait lives). */
+    public static DeadlockDetector newDeadlockDetector() {
+        return new DeadlockDetector(System::currentTimeMillis, WAIT_FOR_TTL_MILLIS);
+    }
+
+    /** @param waitFor where lock waits are reported, so that deadlocks are found */
+    public TxnKv(RegionStore regions, TxnSettings settings, WaitForGraph waitFor) {
         this.regions = regions;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kvasir-lock-waits");
@@ -91,7 +105,7 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
             return t;
         });
         this.lockWaits = new LockWaits(timer);
-        this.deadlocks = new DeadlockDetector(System::currentTimeMillis, WAIT_FOR_TTL_MILLIS);
+        this.waitFor = waitFor;
         this.flow = settings.flowControlEnabled()
                 ? new FlowController(regions::engineStats, System::currentTimeMillis, FLOW_SAMPLE_MILLIS,
                         settings.flowControlMaxDelay().toMillis(), timer)
@@ -271,7 +285,7 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
     @Override
     public CompletableFuture<Kvrpcpb.CommitResponse> commit(Kvrpcpb.CommitRequest req) {
         List<byte[]> keys = bytes(req.getKeysList());
-        deadlocks.cleanUp(req.getStartVersion());
+        waitFor.cleanUp(req.getStartVersion());
         return write(req.getContext(), keys, (reader, txn) -> {
             Kvrpcpb.CommitResponse.Builder b = Kvrpcpb.CommitResponse.newBuilder().setCommitVersion(req.getCommitVersion());
             try {
@@ -311,7 +325,7 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
     @Override
     public CompletableFuture<Kvrpcpb.BatchRollbackResponse> batchRollback(Kvrpcpb.BatchRollbackRequest req) {
         List<byte[]> keys = bytes(req.getKeysList());
-        deadlocks.cleanUp(req.getStartVersion());
+        waitFor.cleanUp(req.getStartVersion());
         return write(req.getContext(), keys, (reader, txn) -> {
             Kvrpcpb.BatchRollbackResponse.Builder b = Kvrpcpb.BatchRollbackResponse.newBuilder();
             try {
@@ -440,21 +454,27 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
             byte[] key = blocked.key();
             long keyHash = java.util.Arrays.hashCode(key);
             long holder = blocked.lock().startTs();
-            java.util.Optional<List<DeadlockDetector.Wait>> cycle = deadlocks.detect(req.getStartVersion(), holder,
-                    keyHash, key);
-            if (cycle.isPresent()) {
-                return CompletableFuture.completedFuture(Kvrpcpb.PessimisticLockResponse.newBuilder()
-                        .addErrors(KeyErrors.deadlock(holder, key, keyHash, cycle.get())).build());
-            }
-            return lockWaits.await(TxnKeys.encode(key), remaining).thenCompose(outcome -> {
-                deadlocks.cleanUpWaitFor(req.getStartVersion(), holder, keyHash);
-                return lockOrWait(req, deadlockMillis(deadlineMillis, outcome), true);
+            // The wait starts first; the detector, maybe on another store, may end it at any moment.
+            CompletableFuture<LockWaits.Outcome> waiting = lockWaits.await(TxnKeys.encode(key), remaining);
+            java.util.concurrent.atomic.AtomicReference<List<DeadlockDetector.Wait>> cycle =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            waitFor.detect(new DeadlockDetector.Wait(req.getStartVersion(), holder, keyHash, key), found -> {
+                cycle.set(found);
+                waiting.complete(LockWaits.Outcome.DEADLOCK);
+            });
+            return waiting.thenCompose(outcome -> {
+                if (outcome == LockWaits.Outcome.DEADLOCK) {
+                    return CompletableFuture.completedFuture(Kvrpcpb.PessimisticLockResponse.newBuilder()
+                            .addErrors(KeyErrors.deadlock(holder, key, keyHash, cycle.get())).build());
+                }
+                waitFor.cleanUpWaitFor(req.getStartVersion(), holder, keyHash);
+                return lockOrWait(req, nextDeadline(deadlineMillis, outcome), true);
             });
         });
     }
 
     /** A timed-out wait tries once more, then answers the lock it met. */
-    private static long deadlockMillis(long deadline, LockWaits.Outcome outcome) {
+    private static long nextDeadline(long deadline, LockWaits.Outcome outcome) {
         return outcome == LockWaits.Outcome.TIMED_OUT ? Math.min(deadline, System.currentTimeMillis()) : deadline;
     }
 
@@ -493,7 +513,7 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
     public CompletableFuture<Kvrpcpb.PessimisticRollbackResponse> pessimisticRollback(
             Kvrpcpb.PessimisticRollbackRequest req) {
         List<byte[]> keys = bytes(req.getKeysList());
-        deadlocks.cleanUp(req.getStartVersion());
+        waitFor.cleanUp(req.getStartVersion());
         return write(req.getContext(), keys, (reader, txn) -> {
             for (byte[] key : keys) {
                 PessimisticLock.rollback(reader, txn, key, req.getStartVersion(), req.getForUpdateTs());

@@ -81,6 +81,14 @@ public final class DeadlockDetector {
         waitFor.remove(txn);
     }
 
+    /** Every wait recorded now (TiKV's GetWaitForEntries). */
+    public synchronized List<Wait> waits() {
+        List<Wait> all = new ArrayList<>();
+        waitFor.forEach((waiter, holders) -> holders.forEach((holder, edges) -> edges.forEach(
+                e -> all.add(new Wait(waiter, holder, e.keyHash(), e.key())))));
+        return all;
+    }
+
     /** How many transactions wait for some other; for metrics and tests. */
     public synchronized int waiters() {
         return waitFor.size();

@@ -19,7 +19,12 @@ import java.util.concurrent.TimeUnit;
 public final class LockWaits {
 
     /** Why a wait ended. */
-    public enum Outcome { WOKEN, TIMED_OUT }
+    public enum Outcome {
+        WOKEN,
+        TIMED_OUT,
+        /** Never set here: the deadlock detector ends a wait this way (the waiter completes it). */
+        DEADLOCK
+    }
 
     private final ScheduledExecutorService timer;
     private final Map<ByteBuffer, List<CompletableFuture<Outcome>>> waiting = new HashMap<>();
