@@ -112,7 +112,7 @@ class RequestForwardingTest {
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
                     () -> viaProxyTo(target.address()).withDeadlineAfter(300, TimeUnit.MILLISECONDS).rawGet(get("k")));
             assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
-            assertEquals(1, target.storage.heldCount(), "the call reached the target and is still held there");
+            Await.until(() -> target.storage.heldCount() == 1, () -> "the call reached the target and is held there");
         } finally {
             target.storage.releaseAll();
         }
