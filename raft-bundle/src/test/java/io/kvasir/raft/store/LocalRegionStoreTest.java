@@ -104,6 +104,17 @@ class LocalRegionStoreTest {
     }
 
     @Test
+    void leaderRegionsAreTheRegionsThisStoreLeadsAsRoutes() throws InterruptedException {
+        LocalRegionStore s = store(10);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (s.leaderRegions().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        List<RegionRoute> led = s.leaderRegions();
+        assertEquals(List.of(new RegionRoute(region, region.getPeers(0))), led);
+    }
+
+    @Test
     void writesAreAppliedBeforeTheyComplete() {
         LocalRegionStore s = store(10);
         RegionRoute route = s.route(context());
