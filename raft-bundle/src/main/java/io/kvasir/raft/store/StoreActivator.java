@@ -108,34 +108,28 @@ public final class StoreActivator implements BundleActivator {
         public void close() {
             synchronized (this) {
                 closed = true;
-                if (registration != null) {
-                    try {
-                        registration.unregister();
-                    } catch (IllegalStateException e) {
-                        LOG.debug("region store already unregistered");
-                    }
-                    registration = null;
-                }
-                if (directory != null) {
-                    try {
-                        directory.unregister();
-                    } catch (IllegalStateException e) {
-                        LOG.debug("cluster directory already unregistered");
-                    }
-                    directory = null;
-                }
-                if (inbox != null) {
-                    try {
-                        inbox.unregister();
-                    } catch (IllegalStateException e) {
-                        LOG.debug("raft inbox already unregistered");
-                    }
-                    inbox = null;
-                }
+                unregister(registration, "region store");
+                registration = null;
+                unregister(directory, "cluster directory");
+                directory = null;
+                unregister(inbox, "raft inbox");
+                inbox = null;
             }
             node.close();
             if (metrics != null) {
                 metrics.close();
+            }
+        }
+
+        /** Withdraws a service, which the framework may have withdrawn already (the bundle stopping). */
+        private static void unregister(ServiceRegistration<?> service, String what) {
+            if (service == null) {
+                return;
+            }
+            try {
+                service.unregister();
+            } catch (IllegalStateException e) {
+                LOG.debug("{} already unregistered", what);
             }
         }
     }

@@ -57,11 +57,8 @@ class ClusterWaitForGraphTest {
     @BeforeEach
     void start() throws Exception {
         engine = RocksDbEngine.open(dir.resolve("db"), RocksDbOptions.defaults());
-        Metapb.Region first = Metapb.Region.newBuilder().setId(1)
-                .setRegionEpoch(Metapb.RegionEpoch.newBuilder().setVersion(1).setConfVer(1))
-                .addPeers(Metapb.Peer.newBuilder().setId(1).setStoreId(1)).build();
-        detectorStore = new FakeRegionStore(engine, first);
-        otherStore = new FakeRegionStore(engine, first);
+        detectorStore = FakeRegionStore.wholeKeySpace(engine);
+        otherStore = FakeRegionStore.wholeKeySpace(engine);
         otherStore.leader = false;
 
         detectorGraph = TxnKv.newDeadlockDetector();

@@ -9,7 +9,6 @@ import io.kvasir.engine.api.KvEngine;
 import io.kvasir.engine.rocksdb.RocksDbEngine;
 import io.kvasir.engine.rocksdb.RocksDbOptions;
 import io.kvasir.kvproto.Kvrpcpb;
-import io.kvasir.kvproto.Metapb;
 import io.kvasir.txn.percolator.TxnKv;
 import io.kvasir.txn.raw.FakeRegionStore;
 import java.nio.file.Path;
@@ -60,10 +59,7 @@ class GcWorkerTest {
     @BeforeEach
     void open() {
         engine = RocksDbEngine.open(dir.resolve("db"), RocksDbOptions.defaults());
-        Metapb.Region region = Metapb.Region.newBuilder().setId(1)
-                .setRegionEpoch(Metapb.RegionEpoch.newBuilder().setVersion(1).setConfVer(1))
-                .addPeers(Metapb.Peer.newBuilder().setId(1).setStoreId(1)).build();
-        store = new FakeRegionStore(engine, region);
+        store = FakeRegionStore.wholeKeySpace(engine);
         txn = new TxnKv(store);
         worker = new GcWorker(store, txn, pdSafePoint::get, fates, progress);
     }

@@ -33,10 +33,7 @@ class TxnKvTest {
     @BeforeEach
     void open() {
         engine = RocksDbEngine.open(dir.resolve("db"), RocksDbOptions.defaults());
-        Metapb.Region region = Metapb.Region.newBuilder().setId(1)
-                .setRegionEpoch(Metapb.RegionEpoch.newBuilder().setVersion(1).setConfVer(1))
-                .addPeers(Metapb.Peer.newBuilder().setId(1).setStoreId(1)).build();
-        store = new FakeRegionStore(engine, region);
+        store = FakeRegionStore.wholeKeySpace(engine);
         txn = new TxnKv(store);
     }
 

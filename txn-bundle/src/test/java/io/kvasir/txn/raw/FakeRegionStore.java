@@ -27,6 +27,13 @@ public final class FakeRegionStore implements RegionStore {
         this.region = region;
     }
 
+    /** A store whose one region (id 1, epoch 1/1, peer 1 on store 1) covers every key. */
+    public static FakeRegionStore wholeKeySpace(KvEngine engine) {
+        return new FakeRegionStore(engine, Metapb.Region.newBuilder().setId(1)
+                .setRegionEpoch(Metapb.RegionEpoch.newBuilder().setVersion(1).setConfVer(1))
+                .addPeers(Metapb.Peer.newBuilder().setId(1).setStoreId(1)).build());
+    }
+
     public Kvrpcpb.Context context() {
         return Kvrpcpb.Context.newBuilder().setRegionId(region.getId()).setRegionEpoch(region.getRegionEpoch())
                 .setPeer(region.getPeers(0)).build();
