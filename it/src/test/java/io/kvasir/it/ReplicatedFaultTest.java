@@ -10,10 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -63,7 +61,7 @@ class ReplicatedFaultTest {
                 t.start();
                 clients.add(t);
             }
-            StoreKiller killer = new StoreKiller(playground, data, random);
+            StoreKiller killer = new StoreKiller(playground, data, random, FAST_RAFT, "ReplicatedFaultTest");
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             while (System.nanoTime() < end) {
                 killer.killOneAndRestart();
@@ -170,58 +168,6 @@ class ReplicatedFaultTest {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Kills one store with SIGKILL at a random moment, waits, and starts it again on its data. */
-    static final class StoreKiller implements AutoCloseable {
-        private final Playground playground;
-        private final Path data;
-        private final Random random;
-        private final Map<Integer, NodeProcess> restarted = new TreeMap<>();
-
-        StoreKiller(Playground playground, Path data, Random random) {
-            this.playground = playground;
-            this.data = data;
-            this.random = random;
-        }
-
-        void killOneAndRestart() throws Exception {
-            Thread.sleep(1000 + random.nextInt(3000));
-            int store = 1 + random.nextInt(3);
-            ProcessHandle victim = find(store);
-            System.out.println("ReplicatedFaultTest: kill -9 store-" + store + " (pid " + victim.pid() + ")");
-            victim.destroyForcibly();
-            victim.onExit().get(30, TimeUnit.SECONDS);
-            Thread.sleep(500 + random.nextInt(3000));
-            NodeProcess node = NodeProcess.startWithJvmOptions(FAST_RAFT, "node", "--config",
-                    data.resolve("store-" + store).resolve("node.conf").toString());
-            node.awaitLine(l -> l.contains("gRPC service tikvpb.Tikv added"), 60_000);
-            NodeProcess previous = restarted.put(store, node);
-            if (previous != null) {
-                previous.close();
-            }
-        }
-
-        private ProcessHandle find(int store) {
-            NodeProcess mine = restarted.get(store);
-            if (mine != null && mine.handle().isAlive()) {
-                return mine.handle().children().findFirst().orElse(mine.handle());
-            }
-            String marker = "store-" + store;
-            for (ProcessHandle p : playground.nodes()) {
-                if (p.info().arguments().map(a -> String.join(" ", a).contains(marker)).orElse(false)) {
-                    return p;
-                }
-            }
-            throw new AssertionError("no process for " + marker);
-        }
-
-        @Override
-        public void close() {
-            for (NodeProcess p : restarted.values()) {
-                p.close();
-            }
         }
     }
 }

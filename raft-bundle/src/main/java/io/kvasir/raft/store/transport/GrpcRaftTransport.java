@@ -6,6 +6,7 @@ import io.kvasir.raft.store.peer.RaftTransport;
 import io.kvasir.raft.store.snap.SnapshotPaths;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * {@link RaftTransport.Feedback#unreachable unreachable}; so are the peers of messages lost when
  * a stream fails. Snapshot outcomes come back as {@link RaftTransport.Feedback#snapshotStatus}.
  * Feedback is called on the transport's threads (or, for a full queue, on the caller's).
+ *
+ * <p>For tests, a {@link MessageDropper} may drop a share of the messages on purpose before they
+ * are queued ({@code server.raft-message-drop-ratio}, off by default), as a lossy network would:
+ * silently, except that a dropped {@code MsgSnapshot} is reported as not delivered, as a broken
+ * snapshot stream would be. A snapshot is only ever dropped whole, never altered.
  */
 public final class GrpcRaftTransport implements RaftTransport, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GrpcRaftTransport.class);
@@ -29,6 +35,8 @@ public final class GrpcRaftTransport implements RaftTransport, AutoCloseable {
     private final Feedback feedback;
     private final TransportClock clock;
     private final SnapshotSender snapshots;
+    private final MessageDropper dropper;
+    private final AtomicLong droppedOnPurpose = new AtomicLong();
     private final Map<Long, StoreConnection> connections = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -48,6 +56,8 @@ public final class GrpcRaftTransport implements RaftTransport, AutoCloseable {
         this.feedback = feedback;
         this.clock = clock;
         this.snapshots = new SnapshotSender(paths, resolver, settings, feedback, clock);
+        // With no seed configured, the time is as good a seed as any: it is logged for replay.
+        this.dropper = MessageDropper.from(settings, System::nanoTime);
     }
 
     @Override
@@ -62,7 +72,12 @@ public final class GrpcRaftTransport implements RaftTransport, AutoCloseable {
                     message.getToPeer().getId());
             return;
         }
-        if (message.getMessage().getMsgType() == Eraftpb.MessageType.MsgSnapshot) {
+        boolean snapshot = message.getMessage().getMsgType() == Eraftpb.MessageType.MsgSnapshot;
+        if (dropper.dropNext()) {
+            dropOnPurpose(message, snapshot);
+            return;
+        }
+        if (snapshot) {
             snapshots.send(storeId, message);
             return;
         }
@@ -76,6 +91,25 @@ public final class GrpcRaftTransport implements RaftTransport, AutoCloseable {
         if (!connection.offer(message)) {
             feedback.unreachable(message.getRegionId(), message.getToPeer().getId());
         }
+    }
+
+    /**
+     * Fault injection: the message is lost as on a lossy network. Nothing tells Raft about a lost
+     * message, but a lost snapshot stream is seen by its sender, and the leader waits for that
+     * verdict before it tries again.
+     */
+    private void dropOnPurpose(RaftMessage message, boolean snapshot) {
+        droppedOnPurpose.incrementAndGet();
+        LOG.debug("fault injection: dropped {} of region {} to peer {}", message.getMessage().getMsgType(),
+                message.getRegionId(), message.getToPeer().getId());
+        if (snapshot) {
+            feedback.snapshotStatus(message.getRegionId(), message.getToPeer().getId(), false);
+        }
+    }
+
+    /** Messages dropped by fault injection so far. */
+    long droppedOnPurpose() {
+        return droppedOnPurpose.get();
     }
 
     private StoreConnection connect(long storeId) {

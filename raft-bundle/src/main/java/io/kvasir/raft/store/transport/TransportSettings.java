@@ -7,6 +7,7 @@ import static io.kvasir.raft.store.ConfigValues.positiveDuration;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.time.Duration;
+import java.util.OptionalLong;
 
 /**
  * The transport's keys from the node's config, checked once at start. Documented in this bundle's
@@ -23,6 +24,10 @@ import java.time.Duration;
  * @param concurrentRecvSnapLimit   snapshots received at once
  * @param snapMaxWriteBytesPerSec   bytes per second of all outgoing snapshots; 0 is unlimited
  * @param snapChunkSize             bytes of file data per {@code SnapshotChunk}
+ * @param raftMessageDropRatio      fault injection for tests: the share of outgoing Raft messages
+ *                                  dropped on purpose, in {@code [0, 1)}; 0 (the default) drops none
+ * @param raftMessageDropSeed       seed of those drops, so a run can be replayed; empty means a fresh
+ *                                  one, logged ({@link MessageDropper})
  */
 public record TransportSettings(
         int raftClientQueueSize,
@@ -35,10 +40,14 @@ public record TransportSettings(
         int concurrentSendSnapLimit,
         int concurrentRecvSnapLimit,
         long snapMaxWriteBytesPerSec,
-        int snapChunkSize) {
+        int snapChunkSize,
+        double raftMessageDropRatio,
+        OptionalLong raftMessageDropSeed) {
 
     /** gRPC's own cap on a message is 2 GiB; a chunk must also fit a Java array comfortably. */
     private static final long MAX_CHUNK = 64L << 20;
+    static final String DROP_RATIO_KEY = "server.raft-message-drop-ratio";
+    static final String DROP_SEED_KEY = "server.raft-message-drop-seed";
 
     public TransportSettings {
         requirePositive("raftClientQueueSize", raftClientQueueSize);
@@ -62,6 +71,13 @@ public record TransportSettings(
         if (snapChunkSize > MAX_CHUNK) {
             throw new IllegalArgumentException("snapChunkSize must be at most " + MAX_CHUNK + ", got " + snapChunkSize);
         }
+        if (!isDropRatio(raftMessageDropRatio)) {
+            throw new IllegalArgumentException("raftMessageDropRatio must be at least 0 and below 1, got "
+                    + raftMessageDropRatio);
+        }
+        if (raftMessageDropSeed == null) {
+            throw new IllegalArgumentException("raftMessageDropSeed must be a seed or empty, not null");
+        }
     }
 
     /** Reads the {@code server.*} transport keys; a bad value fails with the key named. */
@@ -82,6 +98,14 @@ public record TransportSettings(
             throw new ConfigException.BadValue(config.origin(), "server.snap-chunk-size",
                     "must be at most 64MiB, got " + chunk);
         }
+        double dropRatio = config.getDouble(DROP_RATIO_KEY);
+        if (!isDropRatio(dropRatio)) {
+            // 1 would cut the store off entirely: that is a partition, not a lossy network.
+            throw new ConfigException.BadValue(config.origin(), DROP_RATIO_KEY,
+                    "must be at least 0 and below 1 (a share of the messages), got " + dropRatio);
+        }
+        OptionalLong dropSeed = config.getIsNull(DROP_SEED_KEY) ? OptionalLong.empty()
+                : OptionalLong.of(config.getLong(DROP_SEED_KEY));
         return new TransportSettings(
                 countUpTo(config, "server.raft-client-queue-size", Integer.MAX_VALUE),
                 countUpTo(config, "server.raft-msg-max-batch-size", Integer.MAX_VALUE),
@@ -93,7 +117,14 @@ public record TransportSettings(
                 countUpTo(config, "server.concurrent-send-snap-limit", Integer.MAX_VALUE),
                 countUpTo(config, "server.concurrent-recv-snap-limit", Integer.MAX_VALUE),
                 rate,
-                (int) chunk);
+                (int) chunk,
+                dropRatio,
+                dropSeed);
+    }
+
+    /** NaN fails both comparisons, and so is refused too. */
+    private static boolean isDropRatio(double ratio) {
+        return ratio >= 0 && ratio < 1;
     }
 
     private static void requirePositive(String name, long v) {

@@ -16,6 +16,8 @@
  *   <li>{@link io.kvasir.raft.store.transport.StoreResolver} /
  *       {@link io.kvasir.raft.store.transport.PdStoreResolver} — store id to address, through PD.</li>
  *   <li>{@link io.kvasir.raft.store.transport.TransportSettings} — the {@code server.*} keys.</li>
+ *   <li>{@code MessageDropper} — fault injection for tests, off by default: drops a seeded share of
+ *       outgoing messages whole, as a lossy network would ({@code server.raft-message-drop-ratio}).</li>
  * </ul>
  *
  * <h2>What it may not touch</h2>

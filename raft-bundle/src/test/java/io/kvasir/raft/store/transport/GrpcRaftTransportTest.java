@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -214,5 +215,26 @@ class GrpcRaftTransportTest {
         transport.send(message(1, 11, 0, 0));
         assertEquals(null, transport.connection(0));
         assertTrue(feedback.unreachable.isEmpty());
+    }
+
+    /** Fault injection: the messages the seeded draws pick never leave; the others arrive in order, and nobody is told. */
+    @Test
+    void withADropRatioTheSeededShareOfMessagesIsLostSilently() {
+        FakeStoreServer store2 = store(2, "s2");
+        GrpcRaftTransport transport = transport(settings().dropMessages(0.3, 7).build(), new ManualClock());
+        Random draws = new Random(7);
+        List<Long> kept = new ArrayList<>();
+        int n = 1_000;
+        for (int i = 0; i < n; i++) {
+            transport.send(message(10 + i % 7, 2_000 + i % 7, 2, i));
+            if (draws.nextDouble() >= 0.3) {
+                kept.add((long) i);
+            }
+        }
+        Await.until(() -> store2.delivered.size() == kept.size(), () -> "delivered " + store2.delivered.size());
+        assertEquals(kept, indexes(store2.delivered), "exactly the messages the seed keeps, in order");
+        assertEquals(n - kept.size(), transport.droppedOnPurpose());
+        assertTrue(n - kept.size() > 250 && n - kept.size() < 350, "about 30% dropped: " + (n - kept.size()));
+        assertTrue(feedback.unreachable.isEmpty(), "a lossy network does not say what it lost: " + feedback.unreachable);
     }
 }

@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -244,5 +245,28 @@ class SnapshotTransferTest {
         } finally {
             channel.shutdownNow();
         }
+    }
+
+    /** Fault injection drops a snapshot whole, as a broken stream would, and leaves its files as they were. */
+    @Test
+    void aSnapshotDroppedOnPurposeIsReportedUndeliveredAndLeftIntact() throws IOException {
+        double ratio = 0.5;
+        long seed = 0;
+        while (new Random(seed).nextDouble() >= ratio) {
+            seed++; // a seed whose first draw drops
+        }
+        startTransport(settings().dropMessages(ratio, seed).snapRate("0").build(), new ManualClock());
+        SnapKey key = new SnapKey(5, 6, 100);
+        RaftMessage header = generate(key);
+        byte[] before = concatenated(leader, key, CFS);
+
+        transport.send(header);
+
+        assertEquals(new RecordingFeedback.SnapshotStatus(5, 2, false), feedback.snapshotOf(5),
+                "reported at once, on the sender's thread");
+        assertEquals(1, transport.droppedOnPurpose());
+        assertArrayEquals(before, concatenated(leader, key, CFS), "the generated files are untouched");
+        assertTrue(follower.delivered.isEmpty());
+        assertFalse(Files.exists(follower.paths.received(key)), "nothing reached the follower");
     }
 }

@@ -66,6 +66,10 @@ final class TransportFixtures {
             return set("snap-chunk-size", size);
         }
 
+        SettingsBuilder dropMessages(double ratio, long seed) {
+            return set("raft-message-drop-ratio", ratio).set("raft-message-drop-seed", seed);
+        }
+
         TransportSettings build() {
             return TransportSettings.from(ConfigFactory.parseMap(keys).withFallback(reference()));
         }

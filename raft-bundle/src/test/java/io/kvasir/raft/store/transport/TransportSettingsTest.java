@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigException;
 import java.time.Duration;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class TransportSettingsTest {
@@ -23,6 +24,39 @@ class TransportSettingsTest {
         assertEquals(32, s.concurrentRecvSnapLimit());
         assertEquals(100L << 20, s.snapMaxWriteBytesPerSec());
         assertEquals(1 << 20, s.snapChunkSize());
+        assertEquals(0.0, s.raftMessageDropRatio(), "fault injection is off by default");
+        assertEquals(OptionalLong.empty(), s.raftMessageDropSeed(), "and its seed left to chance");
+    }
+
+    @Test
+    void dropsAreConfiguredWithTheirSeedAsNodesOverrideThem() {
+        TransportSettings s = settings().dropMessages(0.05, 42).build();
+        assertEquals(0.05, s.raftMessageDropRatio());
+        assertEquals(OptionalLong.of(42), s.raftMessageDropSeed());
+        // -Dkey=value overrides reach the config as strings.
+        TransportSettings fromProperties = settings().set("raft-message-drop-ratio", "0.1")
+                .set("raft-message-drop-seed", "-7").build();
+        assertEquals(0.1, fromProperties.raftMessageDropRatio());
+        assertEquals(OptionalLong.of(-7), fromProperties.raftMessageDropSeed());
+    }
+
+    @Test
+    void aDropRatioOutsideZeroToBelowOneIsRefused() {
+        assertBad("raft-message-drop-ratio", settings().set("raft-message-drop-ratio", 1));
+        assertBad("raft-message-drop-ratio", settings().set("raft-message-drop-ratio", 1.5));
+        assertBad("raft-message-drop-ratio", settings().set("raft-message-drop-ratio", -0.01));
+        assertBad("raft-message-drop-ratio", settings().set("raft-message-drop-ratio", "a few"));
+        assertBad("raft-message-drop-seed", settings().set("raft-message-drop-seed", "lucky"));
+        assertThrows(IllegalArgumentException.class, () -> withDropRatio(Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> withDropRatio(1.0));
+    }
+
+    private static TransportSettings withDropRatio(double ratio) {
+        TransportSettings d = settings().build();
+        return new TransportSettings(d.raftClientQueueSize(), d.raftMsgMaxBatchSize(), d.maxGrpcSendMsgLen(),
+                d.initialReconnectBackoff(), d.maxReconnectBackoff(), d.keepaliveTime(), d.keepaliveTimeout(),
+                d.concurrentSendSnapLimit(), d.concurrentRecvSnapLimit(), d.snapMaxWriteBytesPerSec(), d.snapChunkSize(),
+                ratio, OptionalLong.empty());
     }
 
     @Test
