@@ -2,7 +2,6 @@ package io.kvasir.server;
 
 import com.typesafe.config.Config;
 import io.grpc.BindableService;
-import io.grpc.ServerInterceptors;
 import io.kvasir.raft.api.RaftMessageReceiver;
 import io.kvasir.txn.api.RawStorage;
 import io.kvasir.txn.api.TxnStorage;
@@ -19,9 +18,10 @@ import org.slf4j.LoggerFactory;
  * Publishes {@link TikvService} as an {@link BindableService} OSGi service while both a
  * {@link RawStorage} and a {@link TxnStorage} service exist (the txn bundle publishes the two
  * together, over the same region store); the kernel's gRPC whiteboard serves every registered
- * {@code BindableService}, and stops serving it (clients then get UNIMPLEMENTED) when it is
- * unregistered. Serving only with both keeps a client from meeting a store that answers raw
- * requests but not transactional ones.
+ * {@code BindableService}, the latest one of each service name. While the store does not serve,
+ * {@link TikvNotServing} stands in and answers UNAVAILABLE, which clients retry (the bare server
+ * would answer UNIMPLEMENTED, which they take as final). Serving only with both keeps a client from
+ * meeting a store that answers raw requests but not transactional ones.
  *
  * <p>The service is bound to one storage of each kind at a time ({@link ServiceFollower}): the
  * best-ranked one when it is registered, kept until it goes away. When either of the two in use
@@ -55,8 +55,10 @@ public final class ServerActivator implements BundleActivator {
     private volatile ServiceFollower<RawStorage> rawStorages;
     private volatile ServiceFollower<TxnStorage> txnStorages;
 
-    // Guarded by this.
+    // Guarded by this: the service while the store serves, the stand-in while it does not.
     private ServiceRegistration<BindableService> registration;
+    private ServiceRegistration<BindableService> notServing;
+    private boolean stopping;
 
     private PrometheusSink exporter;
     private volatile ForwardingChannels forwardingChannels;
@@ -75,6 +77,9 @@ public final class ServerActivator implements BundleActivator {
         forwardingChannels = new ForwardingChannels(config != null && config.hasPath(MAX_MESSAGE_KEY)
                 ? (int) Math.min(Integer.MAX_VALUE, config.getBytes(MAX_MESSAGE_KEY)) : DEFAULT_MAX_MESSAGE);
         forwarding = new RequestForwarding(forwardingChannels, selfAddress(config));
+        synchronized (this) {
+            publishNotServing();
+        }
         // Opened first, so that a service bound at once already sees a receiver registered before it.
         raftReceivers = new RaftReceiverTracker(bundleContext);
         raftReceiverTracker = new ServiceTracker<>(bundleContext, RaftMessageReceiver.class, raftReceivers);
@@ -96,7 +101,9 @@ public final class ServerActivator implements BundleActivator {
             rawStorages.close();
         }
         synchronized (this) {
+            stopping = true;
             unbind();
+            withdrawNotServing();
         }
         if (raftReceiverTracker != null) {
             raftReceiverTracker.close();
@@ -119,10 +126,10 @@ public final class ServerActivator implements BundleActivator {
         RawStorage raw = rawStorages.inUse();
         TxnStorage txn = txnStorages.inUse();
         if (raw != null && txn != null) {
-            TikvService service = new TikvService(raw, txn, metrics, raftReceivers);
-            RequestForwarding proxy = forwarding;
-            BindableService forwardingService = () -> ServerInterceptors.intercept(service, proxy);
-            registration = context.registerService(BindableService.class, forwardingService, null);
+            registration = context.registerService(BindableService.class,
+                    new ServedTikv(new TikvService(raw, txn, metrics, raftReceivers), forwarding), null);
+            // After the service: the whiteboard serves one definition per service name, the latest.
+            withdrawNotServing();
             LOG.info("tikvpb.Tikv registered over the RawStorage of bundle {} and the TxnStorage of bundle {}",
                     rawStorages.provider(), txnStorages.provider());
         }
@@ -146,15 +153,37 @@ public final class ServerActivator implements BundleActivator {
         return config.hasPath(key) ? config.getString(key) : null;
     }
 
+    /** Called with this locked: clients get UNAVAILABLE, not UNIMPLEMENTED, while the store does not serve. */
+    private void publishNotServing() {
+        if (notServing == null) {
+            notServing = context.registerService(BindableService.class, new TikvNotServing(), null);
+        }
+    }
+
+    private void withdrawNotServing() {
+        unregisterQuietly(notServing);
+        notServing = null;
+    }
+
+    private static void unregisterQuietly(ServiceRegistration<?> service) {
+        if (service == null) {
+            return;
+        }
+        try {
+            service.unregister();
+        } catch (IllegalStateException e) {
+            // Already unregistered: the bundle is stopping and the framework cleaned up first.
+        }
+    }
+
     private void unbind() {
         if (registration == null) {
             return;
         }
-        try {
-            registration.unregister();
-        } catch (IllegalStateException e) {
-            // Already unregistered: the bundle is stopping and the framework cleaned up first.
+        if (!stopping) {
+            publishNotServing();
         }
+        unregisterQuietly(registration);
         registration = null;
         LOG.info("tikvpb.Tikv unregistered: a storage it was bound to went away or changed, or the bundle stops");
     }

@@ -5,20 +5,31 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.BindableService;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.kvasir.kvproto.TikvGrpc;
 import io.kvasir.raft.api.RaftMessageReceiver;
 import io.grpc.stub.StreamObserver;
 import io.kvasir.kvproto.Kvrpcpb;
 import io.kvasir.txn.api.RawStorage;
 import io.kvasir.txn.api.TxnStorage;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.felix.framework.Felix;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,6 +70,7 @@ class ServerActivatorTest {
         felix.waitForStop(10_000);
     }
 
+    /** The service published while the store serves, or null while the stand-in (or nothing) is. */
     private TikvService served() {
         ServiceReference<BindableService> ref = context.getServiceReference(BindableService.class);
         if (ref == null) {
@@ -66,7 +78,10 @@ class ServerActivatorTest {
         }
         BindableService s = context.getService(ref);
         try {
-            return assertInstanceOf(TikvService.class, s);
+            if (s instanceof TikvNotServing) {
+                return null;
+            }
+            return assertInstanceOf(ServedTikv.class, s).service();
         } finally {
             context.ungetService(ref);
         }
@@ -228,6 +243,47 @@ class ServerActivatorTest {
         activator.stop(context);
         assertNull(served());
         assertFalse(activator.registered());
+        assertNull(context.getServiceReference(BindableService.class), "not even the stand-in once stopped");
+    }
+
+    /** The one published service's definition, served on loopback while {@code body} runs against it. */
+    private void serveOnLoopback(Consumer<TikvGrpc.TikvBlockingStub> body) throws Exception {
+        Collection<ServiceReference<BindableService>> refs = context.getServiceReferences(BindableService.class, null);
+        assertEquals(1, refs.size(), "one tikvpb.Tikv at a time");
+        ServiceReference<BindableService> ref = refs.iterator().next();
+        Server server = NettyServerBuilder
+                .forAddress(new InetSocketAddress("127.0.0.1", 0))
+                .addService(context.getService(ref).bindService()).build().start();
+        ManagedChannel channel = NettyChannelBuilder
+                .forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
+        try {
+            body.accept(TikvGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS));
+        } finally {
+            channel.shutdownNow();
+            server.shutdownNow();
+            context.ungetService(ref);
+        }
+    }
+
+    @Test
+    void whileTheStoreDoesNotServeEveryMethodAnswersUnavailableWhichClientsRetry() throws Exception {
+        serveOnLoopback(stub -> {
+            StatusRuntimeException e = assertThrows(
+                    StatusRuntimeException.class, () -> stub.kvPrewrite(Kvrpcpb.PrewriteRequest.getDefaultInstance()));
+            assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+        });
+
+        register(new FakeRawStorage(), 0);
+        ServiceRegistration<TxnStorage> txn = registerTxn(new FakeTxnStorage(), 0);
+        serveOnLoopback(stub -> assertTrue(stub.rawGet(Kvrpcpb.RawGetRequest.getDefaultInstance()).getNotFound(),
+                "served by the storage now"));
+
+        txn.unregister();
+        serveOnLoopback(stub -> {
+            StatusRuntimeException e = assertThrows(
+                    StatusRuntimeException.class, () -> stub.rawGet(Kvrpcpb.RawGetRequest.getDefaultInstance()));
+            assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), "the stand-in is back");
+        });
     }
 
     private ServiceRegistration<RaftMessageReceiver> registerReceiver(RaftMessageReceiver receiver, int ranking) {
