@@ -52,7 +52,7 @@ final class StoreKiller implements AutoCloseable {
         NodeProcess node = NodeProcess.startWithJvmOptions(jvmOptions, "node", "--config",
                 data.resolve("store-" + store).resolve("node.conf").toString());
         started.add(node);
-        node.awaitLine(l -> l.contains("gRPC service tikvpb.Tikv added"), 60_000);
+        node.awaitLine(l -> l.contains("tikvpb.Tikv serving over"), 60_000);
         NodeProcess previous = restarted.put(store, node);
         if (previous != null) {
             previous.close();

@@ -130,7 +130,8 @@ public final class ServerActivator implements BundleActivator {
                     new ServedTikv(new TikvService(raw, txn, metrics, raftReceivers), forwarding), null);
             // After the service: the whiteboard serves one definition per service name, the latest.
             withdrawNotServing();
-            LOG.info("tikvpb.Tikv registered over the RawStorage of bundle {} and the TxnStorage of bundle {}",
+            // The playground (and tests) wait for this line: the store serves from here on.
+            LOG.info("tikvpb.Tikv serving over the RawStorage of bundle {} and the TxnStorage of bundle {}",
                     rawStorages.provider(), txnStorages.provider());
         }
     }

@@ -18,7 +18,8 @@ public record PlaygroundCommand(Path dataDir, int stores, String engine, Integer
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
     /** Lines the nodes log once they serve: the kernel's start, and a store's KV service going live. */
     static final String NODE_STARTED = "Kvasir node started";
-    static final String STORE_SERVING = "gRPC service tikvpb.Tikv added";
+    /** Logged by the server bundle once the store's tikvpb.Tikv serves (before it, a stand-in answers UNAVAILABLE). */
+    static final String STORE_SERVING = "tikvpb.Tikv serving over";
 
     @Override
     public int run(PrintStream out, PrintStream err) {
