@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * message, and the first {@code limit} distinct messages are kept (and announced once each through
  * the sink) so that a flood of one error does not hide a second kind.
  */
-final class ErrorLog {
+public final class ErrorLog {
 
     /** Messages longer than this are cut; the client's messages can carry whole region dumps. */
     static final int MAX_MESSAGE_LENGTH = 300;
@@ -21,12 +21,12 @@ final class ErrorLog {
     private final Map<String, Long> counts = new LinkedHashMap<>();
     private long overflow;
 
-    ErrorLog(int limit, Consumer<String> sink) {
+    public ErrorLog(int limit, Consumer<String> sink) {
         this.limit = limit;
         this.sink = sink;
     }
 
-    void record(String context, Throwable error) {
+    public void record(String context, Throwable error) {
         String message = context + ": " + describe(error);
         boolean first;
         synchronized (this) {
@@ -48,7 +48,7 @@ final class ErrorLog {
     }
 
     /** The kept messages with their counts, in order of first occurrence, and the uncounted rest. */
-    synchronized List<String> summary() {
+    public synchronized List<String> summary() {
         List<String> lines = new ArrayList<>();
         counts.forEach((m, n) -> lines.add(n + " x " + m));
         if (overflow > 0) {
@@ -58,7 +58,7 @@ final class ErrorLog {
     }
 
     /** The class and first line of the message of the error and of each cause. */
-    static String describe(Throwable error) {
+    public static String describe(Throwable error) {
         StringBuilder sb = new StringBuilder();
         for (Throwable t = error; t != null && sb.length() < MAX_MESSAGE_LENGTH; t = t.getCause()) {
             if (sb.length() > 0) {

@@ -10,9 +10,9 @@ import java.nio.charset.StandardCharsets;
  * length; numbering keeps scans meaningful without its hashing, and the zipfian generator scrambles
  * instead ({@link ScrambledZipfianGenerator}).
  */
-final class KeySpace {
+public final class KeySpace {
 
-    static final int KEY_LENGTH = 16;
+    public static final int KEY_LENGTH = 16;
     private static final byte[] PREFIX = "user".getBytes(StandardCharsets.US_ASCII);
     private static final int DIGITS = KEY_LENGTH - 4;
     /** Record numbers are below 10^12, the largest that fits the 12 digits. */
@@ -22,7 +22,7 @@ final class KeySpace {
     }
 
     /** The key of record {@code number}, {@code 0 <= number < MAX_RECORDS}. */
-    static byte[] key(long number) {
+    public static byte[] key(long number) {
         if (number < 0 || number >= MAX_RECORDS) {
             throw new IllegalArgumentException("record number " + number + " is outside [0, " + MAX_RECORDS + ")");
         }
@@ -57,7 +57,7 @@ final class KeySpace {
         return number;
     }
 
-    static String describe(byte[] key) {
+    public static String describe(byte[] key) {
         return new String(key, StandardCharsets.US_ASCII);
     }
 }

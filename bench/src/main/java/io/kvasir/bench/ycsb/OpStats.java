@@ -10,7 +10,7 @@ import org.HdrHistogram.Histogram;
  * Failed operations are counted but their latency is not recorded, because the client's retry
  * deadline (2 s for a point operation) would stand in for the server's latency.
  */
-final class OpStats {
+public final class OpStats {
 
     private static final int SIGNIFICANT_DIGITS = 3;
 
@@ -20,7 +20,7 @@ final class OpStats {
     private long misses;
     private long items;
 
-    void recordSuccess(long latencyNanos, long itemCount) {
+    public void recordSuccess(long latencyNanos, long itemCount) {
         latencies.recordValue(Math.max(0, latencyNanos));
         items += itemCount;
     }
@@ -30,11 +30,11 @@ final class OpStats {
         misses++;
     }
 
-    void recordError() {
+    public void recordError() {
         errors++;
     }
 
-    void add(OpStats other) {
+    public void add(OpStats other) {
         latencies.add(other.latencies);
         errors += other.errors;
         misses += other.misses;
@@ -42,11 +42,11 @@ final class OpStats {
     }
 
     /** Successful operations. */
-    long count() {
+    public long count() {
         return latencies.getTotalCount();
     }
 
-    long errors() {
+    public long errors() {
         return errors;
     }
 
@@ -59,11 +59,11 @@ final class OpStats {
     }
 
     /** The latency at {@code percentile} (0..100] in nanoseconds, 0 with no samples. */
-    long percentileNanos(double percentile) {
+    public long percentileNanos(double percentile) {
         return count() == 0 ? 0 : latencies.getValueAtPercentile(percentile);
     }
 
-    long maxNanos() {
+    public long maxNanos() {
         return count() == 0 ? 0 : latencies.getMaxValue();
     }
 
@@ -71,7 +71,7 @@ final class OpStats {
         return count() == 0 ? 0 : latencies.getMinValue();
     }
 
-    double meanNanos() {
+    public double meanNanos() {
         return count() == 0 ? 0 : latencies.getMean();
     }
 }

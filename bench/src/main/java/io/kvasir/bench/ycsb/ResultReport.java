@@ -8,7 +8,7 @@ import java.util.Locale;
  * Formats results: a fixed-width table for the terminal and a markdown section for {@code --out}.
  * Pure: the date and machine come in as arguments.
  */
-final class ResultReport {
+public final class ResultReport {
 
     /** Where the run happened, for the report's header. */
     record Machine(int cores, String javaVersion, String os) {
@@ -91,7 +91,7 @@ final class ResultReport {
     }
 
     /** Operations per second: whole numbers from 100 up, else one or two decimals. */
-    static String rate(double perSecond) {
+    public static String rate(double perSecond) {
         if (perSecond >= 100) {
             return String.format(Locale.ROOT, "%.0f", perSecond);
         }
@@ -99,7 +99,7 @@ final class ResultReport {
     }
 
     /** Nanoseconds as milliseconds with three decimals (microsecond resolution). */
-    static String millis(long nanos) {
+    public static String millis(long nanos) {
         return String.format(Locale.ROOT, "%.3f", nanos / 1e6);
     }
 }

@@ -9,5 +9,9 @@
  * Kvasir module, so it measures what any TiKV client would see. Everything else (key format,
  * generators, operation mix, statistics, report) is pure and takes its randomness and clock as
  * arguments, so the same seed gives the same keys and operations on every thread.
+ *
+ * <p>The pure parts the transaction driver ({@code io.kvasir.bench.txn}) shares are public: key
+ * format ({@link io.kvasir.bench.ycsb.KeySpace}), key choice ({@link io.kvasir.bench.ycsb.Distribution}),
+ * latency statistics ({@link io.kvasir.bench.ycsb.OpStats}), error collection and number formats.
  */
 package io.kvasir.bench.ycsb;
