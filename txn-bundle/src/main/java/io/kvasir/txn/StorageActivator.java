@@ -8,6 +8,7 @@ import io.kvasir.txn.api.RawStorage;
 import io.kvasir.txn.api.TxnStorage;
 import io.kvasir.txn.deadlock.ClusterWaitForGraph;
 import io.kvasir.txn.deadlock.DeadlockService;
+import io.kvasir.txn.deadlock.LocalWaitForGraph;
 import io.kvasir.txn.gc.StoreGc;
 import io.kvasir.txn.sched.DeadlockDetector;
 import io.kvasir.txn.percolator.TxnKv;
@@ -68,22 +69,21 @@ public final class StorageActivator implements BundleActivator {
                     return null;
                 }
                 ClusterDirectory pd = clusterDirectory(context);
-                if (pd == null) {
-                    TxnKv txnKv = new TxnKv(regions, settings);
-                    return new Registrations(
-                            context.registerService(RawStorage.class, new RawKv(regions, Clock.systemUTC(), ttlEnabled), null),
-                            context.registerService(TxnStorage.class, txnKv, null), txnKv, null, null, null);
-                }
                 DeadlockDetector detector = TxnKv.newDeadlockDetector();
-                ClusterWaitForGraph waitFor = new ClusterWaitForGraph(detector, regions, pd);
-                waitFor.start(DETECTOR_LOOKUP_INTERVAL);
-                ServiceRegistration<BindableService> deadlockService = context.registerService(BindableService.class,
-                        new DeadlockService(detector, waitFor::isDetector), null);
-                TxnKv txnKv = new TxnKv(regions, settings, waitFor);
+                // Outside a cluster (tests) the store's own waits are all there is to see.
+                ClusterWaitForGraph clusterWaits = pd == null ? null : new ClusterWaitForGraph(detector, regions, pd);
+                ServiceRegistration<BindableService> deadlockService = null;
+                if (clusterWaits != null) {
+                    clusterWaits.start(DETECTOR_LOOKUP_INTERVAL);
+                    deadlockService = context.registerService(BindableService.class,
+                            new DeadlockService(detector, clusterWaits::isDetector), null);
+                }
+                TxnKv txnKv = new TxnKv(regions, settings,
+                        clusterWaits != null ? clusterWaits : new LocalWaitForGraph(detector));
                 return new Registrations(
                         context.registerService(RawStorage.class, new RawKv(regions, Clock.systemUTC(), ttlEnabled), null),
                         context.registerService(TxnStorage.class, txnKv, null), txnKv,
-                        startGc(context, regions, txnKv, pd, settings), waitFor, deadlockService);
+                        pd == null ? null : startGc(context, regions, txnKv, pd, settings), clusterWaits, deadlockService);
             }
 
             @Override
