@@ -48,6 +48,9 @@ class CrossStoreDeadlockTest {
                 String[] pair = keysLedByTwoStores(session, keys);
                 String k1 = pair[0];
                 String k2 = pair[1];
+                // The detector is the first region's leader; a new one starts with an empty graph
+                // (as in TiKV), so waits reported before a move are forgotten. Start once it is settled.
+                awaitSettledDetector(session);
 
                 long a = session.getTimestamp().getVersion();
                 long b = session.getTimestamp().getVersion();
@@ -120,6 +123,28 @@ class CrossStoreDeadlockTest {
             Thread.sleep(500);
         }
         throw new AssertionError("PD never spread the leaders of " + keys + " over two stores");
+    }
+
+    /** Waits until the first region has kept the same leader for 5 s (PD balances leaders after the split). */
+    private static void awaitSettledDetector(TiSession session) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long leader = -1;
+        long since = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            long now;
+            try {
+                now = LeaderRoute.of(session, "").storeId();
+            } catch (RuntimeException e) {
+                now = -1;
+            }
+            if (now != leader) {
+                leader = now;
+                since = System.nanoTime();
+            } else if (leader != -1 && System.nanoTime() - since > TimeUnit.SECONDS.toNanos(5)) {
+                return;
+            }
+            Thread.sleep(250);
+        }
     }
 
     private static Kvrpcpb.PessimisticLockRequest lockRequest(LeaderRoute route, long startTs, String key, long waitMillis) {
