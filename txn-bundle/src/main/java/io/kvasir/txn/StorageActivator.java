@@ -11,6 +11,7 @@ import io.kvasir.txn.deadlock.DeadlockService;
 import io.kvasir.txn.deadlock.LocalWaitForGraph;
 import io.kvasir.txn.gc.StoreGc;
 import io.kvasir.txn.sched.DeadlockDetector;
+import io.kvasir.txn.sched.FlowMetrics;
 import io.kvasir.txn.percolator.TxnKv;
 import io.kvasir.txn.percolator.TxnSettings;
 import io.kvasir.txn.raw.RawKv;
@@ -35,12 +36,17 @@ public final class StorageActivator implements BundleActivator {
     private ServiceTracker<RegionStore, Registrations> tracker;
 
     /**
-     * The services published over one region store, its GC (null when it runs none), and its part
-     * in the cluster's deadlock detection (null without a PD to find the detector through).
+     * The services published over one region store, its GC (null when it runs none), its part
+     * in the cluster's deadlock detection (null without a PD to find the detector through), and
+     * flow control's metrics (null with flow control off or no metrics registry).
      */
     private record Registrations(ServiceRegistration<RawStorage> raw, ServiceRegistration<TxnStorage> txn, TxnKv txnKv,
-            StoreGc gc, ClusterWaitForGraph waitFor, ServiceRegistration<BindableService> deadlockService) {
+            StoreGc gc, ClusterWaitForGraph waitFor, ServiceRegistration<BindableService> deadlockService,
+            FlowMetrics flowMetrics) {
         void unregister() {
+            if (flowMetrics != null) {
+                flowMetrics.close();
+            }
             if (gc != null) {
                 gc.close();
             }
@@ -83,7 +89,8 @@ public final class StorageActivator implements BundleActivator {
                 return new Registrations(
                         context.registerService(RawStorage.class, new RawKv(regions, Clock.systemUTC(), ttlEnabled), null),
                         context.registerService(TxnStorage.class, txnKv, null), txnKv,
-                        pd == null ? null : startGc(context, regions, txnKv, pd, settings), clusterWaits, deadlockService);
+                        pd == null ? null : startGc(context, regions, txnKv, pd, settings), clusterWaits, deadlockService,
+                        flowMetrics(context, txnKv));
             }
 
             @Override
@@ -119,9 +126,19 @@ public final class StorageActivator implements BundleActivator {
         if (settings.gcPollInterval().isZero()) {
             return null;
         }
-        ServiceReference<PrometheusRegistry> registry = context.getServiceReference(PrometheusRegistry.class);
-        PrometheusRegistry metrics = registry == null ? null : context.getService(registry);
-        return StoreGc.start(regions, txnKv, pd, metrics, settings.gcPollInterval());
+        return StoreGc.start(regions, txnKv, pd, metricsRegistry(context), settings.gcPollInterval());
+    }
+
+    /** Flow control's figures on {@code /metrics}, or null with flow control off or no registry. */
+    private static FlowMetrics flowMetrics(BundleContext context, TxnKv txnKv) {
+        PrometheusRegistry registry = metricsRegistry(context);
+        return registry == null ? null : txnKv.flowControl().map(flow -> new FlowMetrics(registry, flow)).orElse(null);
+    }
+
+    /** The node's metrics registry, or null where there is none (tests). */
+    private static PrometheusRegistry metricsRegistry(BundleContext context) {
+        ServiceReference<PrometheusRegistry> reference = context.getServiceReference(PrometheusRegistry.class);
+        return reference == null ? null : context.getService(reference);
     }
 
     private static Config nodeConfig(BundleContext context) {

@@ -10,6 +10,7 @@ package io.kvasir.engine.api;
  * @param pendingCompactionSoftLimit where the engine starts slowing writes down on its own
  * @param pendingCompactionHardLimit where the engine stops writes
  * @param level0Files             files in level 0, the largest over the column families
+ * @param level0CompactionTrigger level-0 files at which the engine compacts level 0: more means it is falling behind
  * @param level0SlowdownTrigger   level-0 files at which the engine slows writes
  * @param level0StopTrigger       level-0 files at which the engine stops writes
  * @param immutableMemtables      memtables waiting to be flushed, the largest over the column families
@@ -24,6 +25,7 @@ public record EngineStats(
         long pendingCompactionSoftLimit,
         long pendingCompactionHardLimit,
         long level0Files,
+        long level0CompactionTrigger,
         long level0SlowdownTrigger,
         long level0StopTrigger,
         long immutableMemtables,

@@ -419,7 +419,7 @@ public final class LmdbEngine implements KvEngine {
                     new UncheckedIOException(e));
         }
         long na = EngineStats.NOT_APPLICABLE;
-        return new EngineStats(bytes, keyCount, na, na, na, na, na, na, na, na, na, na);
+        return new EngineStats(bytes, keyCount, na, na, na, na, na, na, na, na, na, na, na);
     }
 
     /** How often the map has grown since the engine opened (for tests and metrics). */

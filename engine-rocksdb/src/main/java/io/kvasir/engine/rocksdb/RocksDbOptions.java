@@ -31,6 +31,9 @@ public record RocksDbOptions(
         int maxKeyBytes,
         int maxValueBytes) {
 
+    /** Level-0 files that start a compaction of level 0: RocksDB's and TiKV's default, set explicitly so stats can report it. */
+    public static final int LEVEL0_COMPACTION_TRIGGER = 4;
+
     public RocksDbOptions {
         require(blockCacheBytes >= 0, "block cache size must not be negative");
         require(writeBufferBytes >= 64 << 10, "write buffer must be at least 64 KiB");

@@ -31,7 +31,7 @@ final class RocksDbStatsReader {
         long running = db.getLongProperty("rocksdb.num-running-compactions");
         return new EngineStats(sst + memtable, keys, pending,
                 options.softPendingCompactionBytesLimit(), options.hardPendingCompactionBytesLimit(),
-                level0, options.level0SlowdownTrigger(), options.level0StopTrigger(),
+                level0, RocksDbOptions.LEVEL0_COMPACTION_TRIGGER, options.level0SlowdownTrigger(), options.level0StopTrigger(),
                 immutable, options.maxWriteBufferNumber(), memtable, running);
     }
 }

@@ -36,6 +36,7 @@ public final class RocksDbTuning implements AutoCloseable {
         this.cfOptions = new ColumnFamilyOptions()
                 .setWriteBufferSize(options.writeBufferBytes())
                 .setMaxWriteBufferNumber(options.maxWriteBufferNumber())
+                .setLevel0FileNumCompactionTrigger(RocksDbOptions.LEVEL0_COMPACTION_TRIGGER)
                 .setLevel0SlowdownWritesTrigger(options.level0SlowdownTrigger())
                 .setLevel0StopWritesTrigger(options.level0StopTrigger())
                 .setSoftPendingCompactionBytesLimit(options.softPendingCompactionBytesLimit())

@@ -408,8 +408,8 @@ public final class TitanEngine implements KvEngine {
         try {
             EngineStats s = lsm.stats();
             return new EngineStats(s.totalBytes() + blobs.totalBytes(), s.estimatedKeys(), s.pendingCompactionBytes(),
-                    s.pendingCompactionSoftLimit(), s.pendingCompactionHardLimit(), s.level0Files(), s.level0SlowdownTrigger(),
-                    s.level0StopTrigger(), s.immutableMemtables(), s.maxWriteBuffers(), s.memtableBytes(), s.runningCompactions());
+                    s.pendingCompactionSoftLimit(), s.pendingCompactionHardLimit(), s.level0Files(), s.level0CompactionTrigger(),
+                    s.level0SlowdownTrigger(), s.level0StopTrigger(), s.immutableMemtables(), s.maxWriteBuffers(), s.memtableBytes(), s.runningCompactions());
         } finally {
             gate.exit();
         }

@@ -33,10 +33,12 @@ import org.slf4j.LoggerFactory;
  * the others they go over one Detect stream to the detector's store.
  *
  * <p>Who the detector is gets looked up in the background (first from this store's own regions,
- * then from PD), never on a request path. While it is unknown or unreachable, reports are
- * dropped: waits then end by their timeout, as they would without detection. When leadership of
- * the first region moves, the new detector starts with an empty graph (as in TiKV); waits
- * reported before are forgotten, which can only miss a deadlock, never invent one.
+ * then from PD), never on a request path. Each store keeps its own live waits until they end.
+ * When leadership of the first region moves, the new detector starts with an empty graph, as in
+ * TiKV, but every store then reports its live waits to it again, so a cycle closed after the move
+ * is still found (TiKV forgets those waits, and such a deadlock ends only by a lock-wait timeout).
+ * While the detector is unknown or unreachable, waits end by their timeout, as they would without
+ * detection.
  */
 public final class ClusterWaitForGraph implements WaitForGraph, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterWaitForGraph.class);
@@ -54,15 +56,19 @@ public final class ClusterWaitForGraph implements WaitForGraph, AutoCloseable {
     private record Unknown() implements Role {
     }
 
-    /** A wait reported to a remote detector, to hand its deadlock back to the right waiter. */
+    /** Identifies a live wait, to hand a deadlock found remotely back to the right waiter. */
     private record WaitId(long waiter, long holder, long keyHash) {
+    }
+
+    /** A wait of this store's that has not ended, and who hears of its deadlock. */
+    private record LiveWait(Wait edge, Consumer<List<Wait>> onDeadlock) {
     }
 
     private final DeadlockDetector local;
     private final RegionStore regions;
     private final ClusterDirectory directory;
     private final ScheduledExecutorService worker;
-    private final Map<WaitId, Consumer<List<Wait>>> reported = new ConcurrentHashMap<>();
+    private final Map<WaitId, LiveWait> live = new ConcurrentHashMap<>();
     private volatile Role role = new Unknown();
     // Touched on the worker thread only.
     private ManagedChannel channel;
@@ -92,11 +98,22 @@ public final class ClusterWaitForGraph implements WaitForGraph, AutoCloseable {
 
     @Override
     public void detect(Wait wait, Consumer<List<Wait>> onDeadlock) {
-        Role now = role;
-        if (now instanceof ThisStore) {
-            local.detect(wait.waiter(), wait.holder(), wait.keyHash(), wait.key()).ifPresent(onDeadlock);
-        } else if (now instanceof OtherStore) {
-            reported.put(new WaitId(wait.waiter(), wait.holder(), wait.keyHash()), onDeadlock);
+        WaitId id = new WaitId(wait.waiter(), wait.holder(), wait.keyHash());
+        LiveWait waiting = new LiveWait(wait, onDeadlock);
+        live.put(id, waiting);
+        report(id, waiting, role);
+    }
+
+    /** Reports a live wait to the detector {@code to}; nowhere while there is none. */
+    private void report(WaitId id, LiveWait waiting, Role to) {
+        Wait wait = waiting.edge();
+        if (to instanceof ThisStore) {
+            local.detect(wait.waiter(), wait.holder(), wait.keyHash(), wait.key()).ifPresent(cycle -> {
+                if (live.remove(id, waiting)) {
+                    waiting.onDeadlock().accept(cycle);
+                }
+            });
+        } else if (to instanceof OtherStore) {
             sendRemote(DeadlockRequestType.Detect, entry(wait.waiter(), wait.holder(), wait.keyHash(), wait.key()));
         }
     }
@@ -104,7 +121,7 @@ public final class ClusterWaitForGraph implements WaitForGraph, AutoCloseable {
     @Override
     public void cleanUpWaitFor(long waiter, long holder, long keyHash) {
         local.cleanUpWaitFor(waiter, holder, keyHash);
-        if (reported.remove(new WaitId(waiter, holder, keyHash)) != null) {
+        if (live.remove(new WaitId(waiter, holder, keyHash)) != null && role instanceof OtherStore) {
             sendRemote(DeadlockRequestType.CleanUpWaitFor, entry(waiter, holder, keyHash, new byte[0]));
         }
     }
@@ -112,7 +129,7 @@ public final class ClusterWaitForGraph implements WaitForGraph, AutoCloseable {
     @Override
     public void cleanUp(long txn) {
         local.cleanUp(txn);
-        if (reported.keySet().removeIf(id -> id.waiter() == txn)) {
+        if (live.keySet().removeIf(id -> id.waiter() == txn) && role instanceof OtherStore) {
             sendRemote(DeadlockRequestType.CleanUp, entry(txn, 0, 0, new byte[0]));
         }
     }
@@ -166,7 +183,7 @@ public final class ClusterWaitForGraph implements WaitForGraph, AutoCloseable {
     /** A deadlock the remote detector found: the waiter that closed the cycle gives up. */
     private void deadlockFound(DeadlockResponse response) {
         WaitForEntry e = response.getEntry();
-        Consumer<List<Wait>> waiter = reported.remove(new WaitId(e.getTxn(), e.getWaitForTxn(), e.getKeyHash()));
+        LiveWait waiter = live.remove(new WaitId(e.getTxn(), e.getWaitForTxn(), e.getKeyHash()));
         if (waiter == null) {
             return; // that wait already ended
         }
@@ -175,7 +192,7 @@ public final class ClusterWaitForGraph implements WaitForGraph, AutoCloseable {
         for (WaitForEntry w : response.getWaitChainList()) {
             cycle.add(new Wait(w.getTxn(), w.getWaitForTxn(), w.getKeyHash(), w.getKey().toByteArray()));
         }
-        waiter.accept(cycle);
+        waiter.onDeadlock().accept(cycle);
     }
 
     /** Runs on the worker: who leads the first region now. */
@@ -193,12 +210,16 @@ public final class ClusterWaitForGraph implements WaitForGraph, AutoCloseable {
             }
             if (!next.equals(role)) {
                 LOG.info("deadlock detector: {}", next);
+                Role before = role;
                 role = next;
                 if (!(next instanceof OtherStore)) {
                     closeStream();
                 }
-                // Waits reported to a detector that is no longer it are forgotten there.
-                reported.clear();
+                if (before instanceof ThisStore) {
+                    local.clear(); // other stores report to the new detector now
+                }
+                // The new detector knows none of this store's waits yet.
+                live.forEach((id, waiting) -> report(id, waiting, next));
             }
         } catch (RuntimeException e) {
             LOG.debug("deadlock detector lookup failed: {}", e.toString());

@@ -52,6 +52,15 @@ public final class MvccTxn {
         return modifies.isEmpty();
     }
 
+    /** Bytes of keys and values written: what the command costs the engine, for flow control. */
+    public long bytes() {
+        long bytes = 0;
+        for (Modify m : modifies) {
+            bytes += m.key().length + (m.value() == null ? 0 : m.value().length);
+        }
+        return bytes;
+    }
+
     /** The changes as the requests of one Raft command. */
     public List<RaftCmdpb.Request> toRequests() {
         List<RaftCmdpb.Request> out = new ArrayList<>(modifies.size());

@@ -39,8 +39,10 @@ import io.kvasir.txn.sched.LockWaits;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BiFunction;
@@ -59,8 +61,8 @@ import java.util.function.BiFunction;
  * for it to be released on this store; the wait is reported to the wait-for graph
  * ({@link WaitForGraph}: this store's own, or the cluster's detector), and a wait that closes a
  * cycle is answered at once as a deadlock. Write
- * commands pass flow control first ({@link FlowController}), which delays them as the engine nears
- * its own slowdown point.
+ * commands pass flow control first ({@link FlowController}), which holds them to the rate the engine
+ * absorbs once it nears its own slowdown point.
  */
 public final class TxnKv implements TxnStorage, AutoCloseable {
 
@@ -68,14 +70,18 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
     private static final int LATCH_SLOTS = 4096;
     /** TiKV's {@code pessimistic-txn.wait-for-lock-timeout}, for a request that leaves it to the store. */
     static final long DEFAULT_LOCK_WAIT_MILLIS = 1000;
-    /** How often flow control looks at the engine's pressure. */
-    private static final long FLOW_SAMPLE_MILLIS = 100;
+    /** How often flow control looks at the engine's pressure and adjusts its rate. */
+    private static final long FLOW_SAMPLE_MILLIS = 250;
+    /** Threads that carry on write commands flow control delayed. */
+    private static final int FLOW_WORKERS = Math.max(2, Runtime.getRuntime().availableProcessors());
     /** How long a wait-for edge lives in the deadlock detector without a clean-up. */
     private static final long WAIT_FOR_TTL_MILLIS = 3000;
 
     private final RegionStore regions;
     private final Latches latches = new Latches(LATCH_SLOTS);
     private final ScheduledExecutorService timer;
+    /** Null, as {@code flow}, when flow control is off. */
+    private final ExecutorService flowWorkers;
     private final LockWaits lockWaits;
     private final WaitForGraph waitFor;
     /** Null when flow control is off. */
@@ -106,16 +112,29 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
         });
         this.lockWaits = new LockWaits(timer);
         this.waitFor = waitFor;
+        this.flowWorkers = settings.flowControlEnabled() ? Executors.newFixedThreadPool(FLOW_WORKERS, r -> {
+            Thread t = new Thread(r, "kvasir-flow-control");
+            t.setDaemon(true);
+            return t;
+        }) : null;
         this.flow = settings.flowControlEnabled()
-                ? new FlowController(regions::engineStats, System::currentTimeMillis, FLOW_SAMPLE_MILLIS,
-                        settings.flowControlMaxDelay().toMillis(), timer)
+                ? new FlowController(regions::engineStats, System::nanoTime, FLOW_SAMPLE_MILLIS,
+                        settings.flowControlMaxDelay().toMillis(), timer, flowWorkers)
                 : null;
     }
 
-    /** Stops the lock-wait timer; waiting requests time out no more (their store is going away). */
+    /** Flow control, unless it is off. */
+    public Optional<FlowController> flowControl() {
+        return Optional.ofNullable(flow);
+    }
+
+    /** Stops the lock-wait timer and flow control's threads; waiting requests time out no more (their store is going away). */
     @Override
     public void close() {
         timer.shutdownNow();
+        if (flowWorkers != null) {
+            flowWorkers.shutdownNow();
+        }
     }
 
     // ---- reads --------------------------------------------------------------------------------------
@@ -682,6 +701,9 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
                 }
                 if (!staged.write() || txn.isEmpty()) {
                     return CompletableFuture.completedFuture(staged.response());
+                }
+                if (flow != null) {
+                    flow.charge(txn.bytes());
                 }
                 return regions.write(route, txn.toRequests()).thenApply(done -> {
                     lockWaits.wake(encoded); // a lock on these keys may be gone: waiters try again

@@ -8,8 +8,8 @@ import java.time.Duration;
  * The transactional layer's settings, under TiKV's names where TiKV has the setting.
  *
  * @param flowControlEnabled  {@code storage.flow-control.enable}: whether write commands are
- *                            delayed as the engine nears its own slowdown point
- * @param flowControlMaxDelay {@code storage.flow-control.max-delay}: the delay at that point
+ *                            held to the rate the engine absorbs once it falls behind
+ * @param flowControlMaxDelay {@code storage.flow-control.max-delay}: the longest a command is held
  * @param gcPollInterval      {@code gc.poll-safe-point-interval}: how often the store's GC worker
  *                            asks PD for the GC safe point; zero runs no GC worker
  */

@@ -81,6 +81,11 @@ public final class DeadlockDetector {
         waitFor.remove(txn);
     }
 
+    /** Forgets every wait: the graph of a store that stopped being the cluster's detector is stale. */
+    public synchronized void clear() {
+        waitFor.clear();
+    }
+
     /** Every wait recorded now (TiKV's GetWaitForEntries). */
     public synchronized List<Wait> waits() {
         List<Wait> all = new ArrayList<>();

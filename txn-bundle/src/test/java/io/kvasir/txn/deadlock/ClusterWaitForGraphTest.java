@@ -50,6 +50,7 @@ class ClusterWaitForGraphTest {
     FakeRegionStore detectorStore;
     FakeRegionStore otherStore;
     DeadlockDetector detectorGraph;
+    DeadlockDetector otherGraph;
     ClusterWaitForGraph onDetector;
     ClusterWaitForGraph onOther;
     Server server;
@@ -66,7 +67,8 @@ class ClusterWaitForGraphTest {
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .addService(new DeadlockService(detectorGraph, onDetector::isDetector)).build().start();
         String address = "127.0.0.1:" + server.getPort();
-        onOther = new ClusterWaitForGraph(TxnKv.newDeadlockDetector(), otherStore, directory(() -> address));
+        otherGraph = TxnKv.newDeadlockDetector();
+        onOther = new ClusterWaitForGraph(otherGraph, otherStore, directory(() -> address));
         onDetector.start(REFRESH);
         onOther.start(REFRESH);
         awaitTrue(onDetector::isDetector, "the first region's leader becomes the detector");
@@ -136,6 +138,27 @@ class ClusterWaitForGraphTest {
         assertEquals(1, cycle.get(1).waiter(), "the chain goes on through the detector store's wait");
         assertEquals(2, cycle.get(1).holder());
         assertEquals("k1", new String(cycle.get(1).key()));
+        assertTrue(!first.isDone());
+    }
+
+    @Test
+    void whenTheDetectorMovesLiveWaitsAreReportedToTheNewOneAndACycleClosedAfterwardsIsFound() throws Exception {
+        CompletableFuture<List<Wait>> first = reportFromOther(new Wait(2, 1, 22, "k2".getBytes()));
+
+        // The first region's leadership moves to the other store: it is the detector now.
+        detectorStore.leader = false;
+        otherStore.leader = true;
+        awaitTrue(onOther::isDetector, "the new leader of the first region becomes the detector");
+        awaitTrue(() -> otherGraph.waits().stream().anyMatch(w -> w.waiter() == 2 && w.holder() == 1),
+                "the new detector holds the wait reported before the move");
+        awaitTrue(() -> detectorGraph.waits().isEmpty(), "the old detector forgot the graph it kept");
+
+        CompletableFuture<List<Wait>> second = new CompletableFuture<>();
+        onOther.detect(new Wait(1, 2, 11, "k1".getBytes()), second::complete);
+        List<Wait> cycle = second.get(10, TimeUnit.SECONDS);
+        assertEquals(2, cycle.size(), cycle.toString());
+        assertEquals(1, cycle.get(0).waiter());
+        assertEquals(2, cycle.get(1).waiter(), "through the wait reported again");
         assertTrue(!first.isDone());
     }
 
