@@ -59,8 +59,7 @@ abstract class CheckpointCases extends EngineCases {
         assertTrue(full.estimatedKeys() >= 2_500 && full.estimatedKeys() <= 10_000, "estimated keys: " + full.estimatedKeys());
         for (long figure : new long[] {full.pendingCompactionBytes(), full.level0Files(), full.immutableMemtables(),
                 full.memtableBytes(), full.runningCompactions(), full.level0CompactionTrigger(), full.level0SlowdownTrigger(),
-                full.level0StopTrigger(),
-                full.pendingCompactionSoftLimit(), full.pendingCompactionHardLimit(), full.maxWriteBuffers()}) {
+                full.level0StopTrigger(), full.pendingCompactionSoftLimit(), full.pendingCompactionHardLimit(), full.maxWriteBuffers()}) {
             assertTrue(figure >= 0 || figure == EngineStats.NOT_APPLICABLE, "figure " + figure + " in " + full);
         }
     }
