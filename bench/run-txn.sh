@@ -22,6 +22,7 @@
 #   TXN_THREADS [16,64]  TXN_KINDS [opt1,opt4,pess4]  TXN_DISTRIBUTIONS [uniform,zipfian]
 #   TXN_RECORDS [10000]                keys the mix chooses from
 #   TXN_MIX_ARGS []                    more `TxnBench mix` options, e.g. "--lock-wait-ms 500"
+#   TXN_BURST_WARMUP [20]              seconds of the same burst before each measured one, not measured
 #   TXN_BURST_DURATION [60] TXN_BURST_THREADS [64] TXN_BURST_VALUE_SIZE [32768] TXN_BURST_KEYS [100000]
 #   TXN_BURST_ENGINE_OPTS [see below]  node JVM options of both burst playgrounds (engine settings)
 #   TXN_NODE_JAVA_OPTS [-Xmx1g]        node JVM options of every playground (KVASIR_JAVA_OPTS)
@@ -45,6 +46,7 @@ distributions="${TXN_DISTRIBUTIONS:-uniform,zipfian}"
 records="${TXN_RECORDS:-10000}"
 read -r -a mix_args <<< "${TXN_MIX_ARGS:-}"
 burst_duration="${TXN_BURST_DURATION:-60}"
+burst_warmup="${TXN_BURST_WARMUP:-20}"
 burst_threads="${TXN_BURST_THREADS:-64}"
 burst_value_size="${TXN_BURST_VALUE_SIZE:-32768}"
 burst_keys="${TXN_BURST_KEYS:-100000}"
@@ -232,7 +234,7 @@ if [[ ",$parts," == *",burst,"* ]]; then
         start_playground "burst-$mode" "$extra"
         echo "flow control as the stores see it (/config): $(store_config storage.flow-control.enable)"
         driver burst --pd "$pd" --label "flow control $mode" --threads "$burst_threads" \
-            --duration "$burst_duration" --value-size "$burst_value_size" --keys "$burst_keys" \
+            --duration "$burst_duration" --warmup "$burst_warmup" --value-size "$burst_value_size" --keys "$burst_keys" \
             --series "$bench_dir/target/txn-burst-$mode.tsv" --engine-logs "$data"
         stop_playground
     done

@@ -22,6 +22,7 @@ final class BurstCommand {
                 --label TEXT            what the cluster is, e.g. "flow control on"
                 --threads N             closed-loop writers (default 64)
                 --duration S            length of the burst (default 60)
+                --warmup S              the same burst first, unmeasured, so both runs start from a loaded engine (default 0)
                 --drain S               how long to wait afterwards for writes still in flight (default 30)
                 --keys N                keys written at random (default 100000)
                 --value-size BYTES      random, incompressible values (default 4096)
@@ -30,7 +31,7 @@ final class BurstCommand {
                 --engine-logs DIR       the playground's data directory: count RocksDB's logged write stalls
             """;
 
-    private static final Set<String> FLAGS = Set.of("pd", "series", "label", "threads", "duration", "drain", "keys",
+    private static final Set<String> FLAGS = Set.of("pd", "series", "label", "threads", "duration", "warmup", "drain", "keys",
             "value-size", "stall-ms", "seed", "engine-logs");
     /** Long: a stall should show as latency, not as a retried request. */
     private static final long RPC_MILLIS = 60_000;
@@ -47,6 +48,7 @@ final class BurstCommand {
         String label = f.string("label", "burst");
         int threads = f.integer("threads", 64, 1);
         double seconds = f.number("duration", 60, 1);
+        double warmup = f.number("warmup", 0, 0);
         double drain = f.number("drain", 30, 0);
         long keys = f.number("keys", 100_000, 1);
         int valueSize = f.integer("value-size", 4096, 1);
@@ -55,12 +57,20 @@ final class BurstCommand {
         Path engineLogs = f.path("engine-logs");
 
         ErrorLog errors = new ErrorLog(8, err::println);
-        EngineLogScan.Stalls before = engineLogs == null ? null : EngineLogScan.scan(engineLogs);
+        EngineLogScan.Stalls before;
         LatencyTimeline timeline;
         Map<AbortCause, Long> failures;
         try (Cluster cluster = Cluster.open(pdAddress, RPC_MILLIS, COMMAND_DEADLINE_MILLIS, 60_000)) {
             BlindWrite writer = new BlindWrite(cluster.rpc, cluster.tso, LOCK_TTL_MILLIS);
             writer.write(KeySpace.key(0), new byte[valueSize]); // the cluster serves
+            if (warmup > 0) {
+                // A fresh cluster's first seconds (cold JIT, empty engine) would otherwise weigh on
+                // whichever run they hurt most; both runs are measured from a loaded engine instead.
+                out.printf(Locale.ROOT, "warming up (%s): %.0f s of the same burst, not measured%n", label, warmup);
+                new BurstRunner(writer, System::nanoTime, new ErrorLog(8, err::println), line -> { })
+                        .run(threads, warmup, drain, keys, valueSize, seed + 1, stallMillis * 1_000_000);
+            }
+            before = engineLogs == null ? null : EngineLogScan.scan(engineLogs);
             out.printf(Locale.ROOT, "burst (%s): %d threads, %d B values over %d keys, %.0f s%n", label, threads, valueSize,
                     keys, seconds);
             BurstRunner runner = new BurstRunner(writer, System::nanoTime, errors, out::println);
@@ -68,6 +78,7 @@ final class BurstCommand {
             failures = runner.failures();
         }
         Map<String, String> facts = facts(label, threads, seconds, keys, valueSize, timeline);
+        facts.put("warmup-seconds", String.format(Locale.ROOT, "%.0f", warmup));
         if (engineLogs != null) {
             EngineLogScan.Stalls after = EngineLogScan.scan(engineLogs);
             facts.put("engine-slowdown-lines", String.valueOf(after.total("slowdown") - before.total("slowdown")));

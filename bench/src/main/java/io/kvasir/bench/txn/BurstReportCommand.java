@@ -24,7 +24,8 @@ final class BurstReportCommand {
         List<String> params = List.of(
                 "each write: a 1-key transaction (KvPrewrite, then KvCommit) of a " + on.fact("value-size")
                         + " B random value to one of " + on.fact("keys") + " keys chosen uniformly, no read",
-                on.fact("threads") + " closed-loop writers for " + on.fact("seconds") + " s, then up to the drain time"
+                on.fact("threads") + " closed-loop writers for " + on.fact("seconds") + " s, after "
+                        + on.facts().getOrDefault("warmup-seconds", "0") + " s of the same burst not measured, then up to the drain time"
                         + " for writes still in flight; latency from the first timestamp to the commit's answer",
                 "a second counts as stalled when a write had been waiting over 1 s at some point in it",
                 "failed writes (two writers on one key at once; not retried) — on: " + on.fact("failed-by-cause")

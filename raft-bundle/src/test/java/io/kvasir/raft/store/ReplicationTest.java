@@ -278,6 +278,37 @@ class ReplicationTest {
         }
     }
 
+    @Test
+    void aFollowerThatHasNotAppliedASplitYetGetsNoSnapshotOfTheNewRegionButItsLog() {
+        threeVoters();
+        for (int i = 0; i < 30; i++) {
+            cluster.putRouted(String.format("k%03d", i), "v" + i);
+        }
+        long leader = cluster.awaitLeader(ClusterHarness.FIRST_REGION);
+        long lagging = leader == 3 ? 2 : 3;
+        long snapshotsBefore = cluster.snapshotsSent.get();
+        // The lagging store hears nothing of the parent region, so it does not apply the split.
+        cluster.dropIf(m -> m.getRegionId() == ClusterHarness.FIRST_REGION && m.getToPeer().getStoreId() == lagging);
+        RaftCmdpb.BatchSplitRequest.Builder split = RaftCmdpb.BatchSplitRequest.newBuilder().setRightDerive(true);
+        split.addRequests(RaftCmdpb.SplitRequest.newBuilder().setSplitKey(ClusterHarness.utf8("k020"))
+                .setNewRegionId(2).addNewPeerIds(201).addNewPeerIds(202).addNewPeerIds(203));
+        await(cluster.proposeAdmin(RaftCmdpb.AdminRequest.newBuilder()
+                .setCmdType(RaftCmdpb.AdminCmdType.BatchSplit).setSplits(split).build()));
+        cluster.tickUntil("the new region has a leader", 100, () -> cluster.leaderStore(2) != 0);
+        cluster.putRouted("k005", "after the split");
+        cluster.tick(30); // the new region's leader keeps writing to the lagging store's peer
+
+        assertEquals(ClusterHarness.FIRST_REGION, cluster.regionOf(lagging, "k005").regionId(),
+                "the lagging store still has the parent there, and no peer of the new region");
+        assertEquals(snapshotsBefore, cluster.snapshotsSent.get(), "no snapshot of the new region was built and sent");
+
+        cluster.heal();
+        cluster.tickUntil("the lagging store applies the split and catches the new region up", 200,
+                () -> "after the split".equals(cluster.engineValue(lagging, "k005")));
+        assertEquals(2, cluster.regionOf(lagging, "k005").regionId());
+        assertEquals(snapshotsBefore, cluster.snapshotsSent.get(), "the split brought the data, the log the rest");
+    }
+
     private void await(CompletableFuture<Void> f) {
         cluster.tickUntil("the proposal", 100, f::isDone);
         f.join();

@@ -327,6 +327,25 @@ class TxnKvTest {
     }
 
     @Test
+    void asyncCommitAndOnePcAreRefusedCleanlyAsPlainTwoPhaseCommit() {
+        Kvrpcpb.PrewriteResponse r = txn.prewrite(Kvrpcpb.PrewriteRequest.newBuilder().setContext(store.context())
+                .addMutations(put("a", "1")).addMutations(put("b", "2")).setPrimaryLock(b("a")).setStartVersion(10)
+                .setLockTtl(3000).setMinCommitTs(11).setUseAsyncCommit(true).addSecondaries(b("b")).setTryOnePc(true)
+                .setMaxCommitTs(100).build()).join();
+        assertEquals(0, r.getErrorsCount());
+        assertEquals(0, r.getMinCommitTs(), "no async commit: the client falls back to 2PC");
+        assertEquals(0, r.getOnePcCommitTs(), "no 1PC: nothing was committed");
+        Kvrpcpb.GetResponse locked = get("a", 50);
+        assertTrue(locked.hasError(), "a plain lock is in the way, not a committed value");
+        assertFalse(locked.getError().getLocked().getUseAsyncCommit(), "the lock is a 2PC lock");
+        assertEquals(0, locked.getError().getLocked().getSecondariesCount());
+        Kvrpcpb.CommitResponse committed = commit(10, 20, "a", "b");
+        assertFalse(committed.hasError() || committed.hasRegionError(), "an ordinary commit finishes it: " + committed);
+        assertEquals(b("1"), get("a", 30).getValue());
+        assertEquals(b("2"), get("b", 30).getValue());
+    }
+
+    @Test
     void mvccGetByStartTsFindsTheFirstKeyATransactionLockedOrWrote() {
         assertEquals(0, prewrite(10, "b", put("b", "1"), put("c", "2"), put("d", "3")).getErrorsCount());
         commit(10, 20, "b", "d");

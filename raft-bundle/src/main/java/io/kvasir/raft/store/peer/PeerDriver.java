@@ -296,6 +296,9 @@ public final class PeerDriver implements AutoCloseable {
             if (peers.containsKey(regionId) || PeerBootstrap.isTombstoneAtLeast(engine, regionId, message.getRegionEpoch())) {
                 return; // created meanwhile, or being retired: the leader sends again
             }
+            if (overlapsRegionHere(message)) {
+                return;
+            }
             LOG.info("region {}: peer {} created on a message from peer {}", regionId, message.getToPeer().getId(),
                     message.getFromPeer().getId());
             register(RegionPeer.createUninitialized(context, regionId, message.getToPeer()))
@@ -590,6 +593,28 @@ public final class PeerDriver implements AutoCloseable {
                 AdminRequest.newBuilder().setCmdType(AdminCmdType.CommitMerge)
                         .setCommitMerge(source.commitMergeRequest()).build());
         logFailure(target.regionId(), AdminCmdType.CommitMerge, propose(target.regionId(), commit));
+    }
+
+    /**
+     * Whether {@code msg}'s region overlaps a region this store holds, so that its peer must not
+     * be created yet (TiKV's {@code maybe_create_peer} does the same). Most often the region was
+     * just split off one here whose split has not applied yet: that split will open the peer
+     * with the data. An uninitialized peer created meanwhile would make the new region's leader
+     * build and send a snapshot of the whole range, only for it to be dropped here because it
+     * overlaps; under load that cost seconds of stalled writes. A region merging into
+     * {@code msg}'s region is no obstacle: the target's snapshot replaces it.
+     */
+    private boolean overlapsRegionHere(RaftMessage msg) {
+        Metapb.Region incoming = Metapb.Region.newBuilder().setId(msg.getRegionId())
+                .setStartKey(msg.getStartKey()).setEndKey(msg.getEndKey()).build();
+        for (PeerView other : views.values()) {
+            if (other.regionId() != msg.getRegionId() && other.initialized()
+                    && other.mergeTargetId() != msg.getRegionId() && RegionRanges.overlap(other.region(), incoming)) {
+                LOG.debug("region {}: not created here yet, it overlaps region {}", msg.getRegionId(), other.regionId());
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
