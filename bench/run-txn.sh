@@ -59,9 +59,8 @@ burst_keys="${TXN_BURST_KEYS:-100000}"
 # so that compaction falls behind within the minute. The pending-compaction limits are set out
 # of reach: with a database this small RocksDB's estimate jumps to the whole database whenever
 # level 0 reaches 4 files, which would stop writes at every compaction whatever the write rate,
-# and no flow control could help with that. Regions do not split during the burst: a split moves
-# the new region's leader and may send a large snapshot, which stalls writes for seconds by
-# itself and would blur the comparison.
+# and no flow control could help with that. Regions do not split during the burst: PD moves the
+# leaders of new regions about, which would blur the comparison.
 burst_engine_opts="${TXN_BURST_ENGINE_OPTS:--Drocksdb.write-buffer-size=256KiB -Drocksdb.max-write-buffer-number=3 -Drocksdb.max-background-jobs=1 -Drocksdb.level0-slowdown-writes-trigger=6 -Drocksdb.level0-stop-writes-trigger=9 -Drocksdb.soft-pending-compaction-bytes-limit=1GiB -Drocksdb.hard-pending-compaction-bytes-limit=4GiB -Dcoprocessor.region-max-size=8GiB -Dcoprocessor.region-split-size=4GiB}"
 node_opts="${TXN_NODE_JAVA_OPTS:--Xmx1g}"
 read -r -a java_opts <<< "${TXN_JAVA_OPTS:--Xms512m -Xmx1g}"
@@ -248,9 +247,10 @@ if [[ ",$parts," == *",burst,"* ]]; then
         echo "(small write buffers and low level-0 triggers, so that RocksDB reaches its slowdown and stop"
         echo "points within the burst; pending-compaction limits out of reach; no region split during the"
         echo "burst), and the second one also with \`-Dstorage.flow-control.enable=false\`. Flow control"
-        echo "(txn-bundle, on by default, \`storage.flow-control.max-delay\` 500 ms) delays each transactional"
-        echo "write command by up to 500 ms as the engine nears its slowdown point; off, writes go straight on"
-        echo "and RocksDB's own slowdown and stop decide."
+        echo "(txn-bundle, on by default) holds transactional writes to the byte rate the engine absorbs once"
+        echo "it falls behind (level 0 past the compaction trigger, the last write buffer filling), no write"
+        echo "waiting longer than \`storage.flow-control.max-delay\` (500 ms); off, writes go straight on and"
+        echo "RocksDB's own slowdown and stop decide."
         echo
     } >> "$out"
     driver burst-report --on "$bench_dir/target/txn-burst-on.tsv" --off "$bench_dir/target/txn-burst-off.tsv" \

@@ -31,7 +31,7 @@ final class BurstReport {
         row(sb, "RocksDB slowdown lines (all stores)", with, without, "engine-slowdown-lines");
         row(sb, "RocksDB stop lines (all stores)", with, without, "engine-stop-lines");
         sb.append('\n');
-        sb.append("RocksDB's own stall log, by reason — on: ").append(with.fact("engine-stalls"))
+        sb.append("RocksDB's own stall log over the whole run (warm-up included), by reason — on: ").append(with.fact("engine-stalls"))
                 .append("; off: ").append(without.fact("engine-stalls")).append(".\n\n");
         sb.append("<details><summary>Second by second (writes finished in the second, their p99 and max in ms; ")
                 .append("<b>S</b>: a write had been waiting over 1 s)</summary>\n\n");
