@@ -309,6 +309,33 @@ class ReplicationTest {
         assertEquals(snapshotsBefore, cluster.snapshotsSent.get(), "the split brought the data, the log the rest");
     }
 
+    @Test
+    void leadershipIsNotHandedToAFollowerFarBehindTheLogButIsOnceItCaughtUp() {
+        threeVoters();
+        long leader = cluster.awaitLeader(ClusterHarness.FIRST_REGION);
+        long behind = leader == 3 ? 2 : 3;
+        cluster.dropIf(m -> m.getToPeer().getStoreId() == behind);
+        for (int i = 0; i < 256; i++) { // twice the 128 entries a transferee may lack
+            cluster.putRouted(String.format("k%04d", i), "v" + i);
+        }
+        cluster.heal();
+        // The proposal reaches the leader at once; the lagging peer has not caught up yet.
+        await(cluster.proposeAdmin(transferLeaderTo(behind)));
+        cluster.tick(5);
+        assertEquals(leader, cluster.leaderStore(ClusterHarness.FIRST_REGION), "a target far behind is refused");
+
+        cluster.tickUntil("the follower catches up", 100, () -> "v255".equals(cluster.engineValue(behind, "k0255")));
+        await(cluster.proposeAdmin(transferLeaderTo(behind)));
+        cluster.tickUntil("the caught-up follower leads", 30,
+                () -> cluster.leaderStore(ClusterHarness.FIRST_REGION) == behind);
+    }
+
+    private RaftCmdpb.AdminRequest transferLeaderTo(long store) {
+        return RaftCmdpb.AdminRequest.newBuilder().setCmdType(RaftCmdpb.AdminCmdType.TransferLeader)
+                .setTransferLeader(RaftCmdpb.TransferLeaderRequest.newBuilder()
+                        .setPeer(Metapb.Peer.newBuilder().setId(ClusterHarness.peerId(store)).setStoreId(store))).build();
+    }
+
     private void await(CompletableFuture<Void> f) {
         cluster.tickUntil("the proposal", 100, f::isDone);
         f.join();

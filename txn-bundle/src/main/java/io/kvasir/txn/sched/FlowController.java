@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  */
 public final class FlowController {
 
-    /** How much of the incoming rate is kept when throttling starts, and per sample at full pressure. */
+    /** The share of the rate cut when throttling starts and at each sample at full pressure (less below it). */
     private static final double CUT_AT_FULL_PRESSURE = 0.3;
     /** How fast the limit grows back, per sample, once pressure is gone. */
     private static final double GROWTH = 1.2;

@@ -56,6 +56,12 @@ import org.slf4j.LoggerFactory;
 final class RegionPeer {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegionPeer.class);
+    /**
+     * The most entries a peer may lack and still be handed leadership (TiKV's
+     * {@code leader-transfer-max-log-lag}): proposals wait while a transfer is under way, and a
+     * target far behind, or waiting for a snapshot, would hold them for up to an election timeout.
+     */
+    static final long LEADER_TRANSFER_MAX_LOG_LAG = 128;
 
     /** A Ready taken from the node and its staged log writes. */
     static final class ReadyWork {
@@ -393,6 +399,14 @@ final class RegionPeer {
             if (region().getPeersList().stream().noneMatch(p -> p.getId() == to && p.getRole() == Metapb.PeerRole.Voter)) {
                 throw new PeerException.InvalidCommand(regionId, "cannot transfer leadership to " + to
                         + ": not a voter of " + RegionMembership.describe(region()));
+            }
+            long matched = node.matchIndexes().getOrDefault(to, 0L);
+            if (matched < storage.truncatedState().getIndex() || storage.lastIndex() - matched > LEADER_TRANSFER_MAX_LOG_LAG) {
+                // As TiKV does, the leader stays and says so only in its log; PD tries again later.
+                LOG.info("region {}: not handing leadership to peer {}: it has {} of {} entries", regionId, to, matched,
+                        storage.lastIndex());
+                future.complete(null);
+                return true;
             }
             status = null;
             node.transferLeader(to);
