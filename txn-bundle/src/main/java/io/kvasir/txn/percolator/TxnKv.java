@@ -74,6 +74,8 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
     private static final long FLOW_SAMPLE_MILLIS = 250;
     /** Threads that carry on write commands flow control delayed. */
     private static final int FLOW_WORKERS = Math.max(2, Runtime.getRuntime().availableProcessors());
+    /** Locks one ResolveLock command resolves at most (TiKV's {@code RESOLVE_LOCK_BATCH_SIZE}). */
+    static final int RESOLVE_LOCK_BATCH = 256;
     /** How long a wait-for edge lives in the deadlock detector without a clean-up. */
     private static final long WAIT_FOR_TTL_MILLIS = 3000;
 
@@ -244,13 +246,9 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
         return onRegion(req.getContext(), List.of(), route -> onSnapshot(route, s -> {
             Kvrpcpb.ScanLockResponse.Builder b = Kvrpcpb.ScanLockResponse.newBuilder();
             int limit = req.getLimit() == 0 ? Integer.MAX_VALUE : req.getLimit();
-            for (LockedKey locked : locks(s, route, req.getStartKey(), req.getEndKey())) {
-                if (b.getLocksCount() >= limit) {
-                    break;
-                }
-                if (locked.lock().startTs() <= req.getMaxVersion()) {
-                    b.addLocks(KeyErrors.lockInfo(locked.key(), locked.lock()));
-                }
+            for (LockedKey locked : locks(s, route, req.getStartKey(), req.getEndKey(), limit,
+                    lock -> lock.startTs() <= req.getMaxVersion())) {
+                b.addLocks(KeyErrors.lockInfo(locked.key(), locked.lock()));
             }
             return b.build();
         }));
@@ -410,44 +408,64 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
         } else {
             outcomes.put(req.getStartVersion(), req.getCommitVersion());
         }
-        return onRegion(req.getContext(), List.of(), route -> {
-            CompletableFuture<List<byte[]>> keys;
-            if (req.getKeysCount() > 0) {
-                keys = CompletableFuture.completedFuture(bytes(req.getKeysList()));
-            } else {
-                keys = onSnapshot(route, s -> {
-                    List<byte[]> found = new ArrayList<>();
-                    for (LockedKey locked : locks(s, route, ByteString.EMPTY, ByteString.EMPTY)) {
-                        if (outcomes.containsKey(locked.lock().startTs())) {
-                            found.add(locked.key());
-                        }
+        return onRegion(req.getContext(), List.of(), route -> req.getKeysCount() > 0
+                ? resolveGivenKeys(req.getContext(), bytes(req.getKeysList()), 0, outcomes)
+                : resolveScanned(req.getContext(), route, ByteString.EMPTY, outcomes));
+    }
+
+    /** Resolves {@code keys} from {@code from} on, a batch of at most {@link #RESOLVE_LOCK_BATCH} per command. */
+    private CompletableFuture<Kvrpcpb.ResolveLockResponse> resolveGivenKeys(Kvrpcpb.Context context, List<byte[]> keys,
+            int from, java.util.Map<Long, Long> outcomes) {
+        int to = Math.min(keys.size(), from + RESOLVE_LOCK_BATCH);
+        return resolveBatch(context, keys.subList(from, to), outcomes).thenCompose(r -> failed(r) || to == keys.size()
+                ? CompletableFuture.completedFuture(r) : resolveGivenKeys(context, keys, to, outcomes));
+    }
+
+    /**
+     * Resolves the region's locks of the transactions in {@code outcomes} from {@code start} on:
+     * the next batch is found on a fresh snapshot once the one before is written, so neither the
+     * scan nor any Raft command grows with the number of locks (TiKV's read and write phases).
+     */
+    private CompletableFuture<Kvrpcpb.ResolveLockResponse> resolveScanned(Kvrpcpb.Context context, RegionRoute route,
+            ByteString start, java.util.Map<Long, Long> outcomes) {
+        return onSnapshot(route, s -> locks(s, route, start, ByteString.EMPTY, RESOLVE_LOCK_BATCH,
+                lock -> outcomes.containsKey(lock.startTs()))).thenCompose(batch -> {
+                    if (batch.isEmpty()) {
+                        return CompletableFuture.completedFuture(Kvrpcpb.ResolveLockResponse.getDefaultInstance());
                     }
-                    return found;
+                    List<byte[]> keys = batch.stream().map(LockedKey::key).toList();
+                    ByteString after = ByteString.copyFrom(keys.get(keys.size() - 1)).concat(ByteString.copyFrom(new byte[1]));
+                    return resolveBatch(context, keys, outcomes).thenCompose(r -> failed(r) || batch.size() < RESOLVE_LOCK_BATCH
+                            ? CompletableFuture.completedFuture(r) : resolveScanned(context, route, after, outcomes));
                 });
+    }
+
+    private static boolean failed(Kvrpcpb.ResolveLockResponse r) {
+        return r.hasError() || r.hasRegionError();
+    }
+
+    /** One write command: commits or rolls back each key's lock as its transaction's outcome says. */
+    private CompletableFuture<Kvrpcpb.ResolveLockResponse> resolveBatch(Kvrpcpb.Context context, List<byte[]> keys,
+            java.util.Map<Long, Long> outcomes) {
+        return write(context, keys, (reader, txn) -> {
+            Kvrpcpb.ResolveLockResponse.Builder b = Kvrpcpb.ResolveLockResponse.newBuilder();
+            try {
+                for (byte[] key : keys) {
+                    Lock lock = reader.lock(key);
+                    if (lock == null || !outcomes.containsKey(lock.startTs())) {
+                        continue; // resolved already, or another transaction's lock
+                    }
+                    long commitTs = outcomes.get(lock.startTs());
+                    if (commitTs > 0) {
+                        Commit.commit(reader, txn, key, lock.startTs(), commitTs);
+                    } else {
+                        Rollback.rollback(reader, txn, key, lock.startTs());
+                    }
+                }
+            } catch (TxnException e) {
+                return new Staged<>(b.setError(KeyErrors.of(e)).build(), false);
             }
-            return keys.thenCompose(found -> found.isEmpty() ? CompletableFuture.completedFuture(
-                    Kvrpcpb.ResolveLockResponse.getDefaultInstance()) : write(req.getContext(), found, (reader, txn) -> {
-                        Kvrpcpb.ResolveLockResponse.Builder b = Kvrpcpb.ResolveLockResponse.newBuilder();
-                        try {
-                            for (byte[] key : found) {
-                                Lock lock = reader.lock(key);
-                                long startTs = lock != null && outcomes.containsKey(lock.startTs()) ? lock.startTs()
-                                        : req.getStartVersion();
-                                if (lock == null || lock.startTs() != startTs) {
-                                    continue; // resolved already
-                                }
-                                long commitTs = outcomes.get(startTs);
-                                if (commitTs > 0) {
-                                    Commit.commit(reader, txn, key, startTs, commitTs);
-                                } else {
-                                    Rollback.rollback(reader, txn, key, startTs);
-                                }
-                            }
-                        } catch (TxnException e) {
-                            return new Staged<>(b.setError(KeyErrors.of(e)).build(), false);
-                        }
-                        return new Staged<>(b.build(), true);
-                    }));
+            return new Staged<>(b.build(), true);
         });
     }
 
@@ -641,13 +659,8 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
         long startTs = req.getStartTs();
         return onRegion(req.getContext(), List.of(), route -> onSnapshot(route, s -> {
             Kvrpcpb.MvccGetByStartTsResponse.Builder b = Kvrpcpb.MvccGetByStartTsResponse.newBuilder();
-            byte[] locked = null;
-            for (LockedKey l : locks(s, route, ByteString.EMPTY, ByteString.EMPTY)) {
-                if (l.lock().startTs() == startTs) {
-                    locked = l.key();
-                    break;
-                }
-            }
+            List<LockedKey> first = locks(s, route, ByteString.EMPTY, ByteString.EMPTY, 1, lock -> lock.startTs() == startTs);
+            byte[] locked = first.isEmpty() ? null : first.get(0).key();
             byte[] written = firstWrittenBy(s, route, startTs);
             byte[] key = locked == null ? written
                     : written == null || java.util.Arrays.compareUnsigned(locked, written) <= 0 ? locked : written;
@@ -777,8 +790,12 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
     private record LockedKey(byte[] key, Lock lock) {
     }
 
-    /** The region's locks from {@code start} to {@code end} (user keys; empty: the region's bounds). */
-    private static List<LockedKey> locks(Snapshot s, RegionRoute route, ByteString start, ByteString end) {
+    /**
+     * At most {@code limit} of the region's locks from {@code start} to {@code end} (user keys;
+     * empty: the region's bounds) that {@code wanted} accepts.
+     */
+    private static List<LockedKey> locks(Snapshot s, RegionRoute route, ByteString start, ByteString end, int limit,
+            java.util.function.Predicate<Lock> wanted) {
         byte[] lower = DataKeys.data(route.region().getStartKey().toByteArray());
         if (!start.isEmpty()) {
             byte[] from = DataKeys.data(TxnKeys.encode(start.toByteArray()));
@@ -795,8 +812,11 @@ public final class TxnKv implements TxnStorage, AutoCloseable {
         }
         List<LockedKey> out = new ArrayList<>();
         try (EngineIterator it = s.newIterator(ColumnFamily.LOCK, IterOptions.range(lower, upper))) {
-            for (boolean ok = it.seek(lower); ok; ok = it.next()) {
-                out.add(new LockedKey(TxnKeys.decode(DataKeys.origin(it.key())), Lock.parse(it.value())));
+            for (boolean ok = it.seek(lower); ok && out.size() < limit; ok = it.next()) {
+                Lock lock = Lock.parse(it.value());
+                if (wanted.test(lock)) {
+                    out.add(new LockedKey(TxnKeys.decode(DataKeys.origin(it.key())), lock));
+                }
             }
         }
         return out;

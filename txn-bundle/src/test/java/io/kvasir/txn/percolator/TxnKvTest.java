@@ -327,6 +327,43 @@ class TxnKvTest {
     }
 
     @Test
+    void aResolveOfTheWholeRegionGoesInBatchesSoNoCommandGrowsWithTheTransaction() {
+        int keys = 2 * TxnKv.RESOLVE_LOCK_BATCH + 88;
+        List<Kvrpcpb.Mutation> big = new java.util.ArrayList<>();
+        for (int i = 0; i < keys; i++) {
+            big.add(put(String.format("k%04d", i), "v" + i));
+        }
+        assertEquals(0, prewrite(10, "k0000", big.toArray(Kvrpcpb.Mutation[]::new)).getErrorsCount());
+        assertEquals(0, prewrite(11, "k0100x", put("k0100x", "other")).getErrorsCount(), "another transaction's lock");
+        int writesBefore = store.writes.get();
+
+        Kvrpcpb.ResolveLockResponse r = txn.resolveLock(Kvrpcpb.ResolveLockRequest.newBuilder().setContext(store.context())
+                .setStartVersion(10).setCommitVersion(20).build()).join();
+
+        assertFalse(r.hasError() || r.hasRegionError(), r.toString());
+        assertEquals(3, store.writes.get() - writesBefore, "256 + 256 + 88 locks, one command each");
+        for (int i = 0; i < keys; i += 97) {
+            assertEquals(b("v" + i), get(String.format("k%04d", i), 30).getValue());
+        }
+        assertEquals(b("v" + (keys - 1)), get(String.format("k%04d", keys - 1), 30).getValue());
+        Kvrpcpb.ScanLockResponse left = txn.scanLock(Kvrpcpb.ScanLockRequest.newBuilder().setContext(store.context())
+                .setMaxVersion(Long.MAX_VALUE).build()).join();
+        assertEquals(List.of(b("k0100x")), left.getLocksList().stream().map(Kvrpcpb.LockInfo::getKey).toList(),
+                "only the other transaction's lock is left");
+    }
+
+    @Test
+    void scanLockStopsAtItsLimitAmongTheLocksOldEnough() {
+        assertEquals(0, prewrite(10, "a", put("a", "1"), put("c", "3")).getErrorsCount());
+        assertEquals(0, prewrite(50, "b", put("b", "2")).getErrorsCount());
+        assertEquals(0, prewrite(12, "d", put("d", "4")).getErrorsCount());
+        Kvrpcpb.ScanLockResponse r = txn.scanLock(Kvrpcpb.ScanLockRequest.newBuilder().setContext(store.context())
+                .setMaxVersion(20).setLimit(2).build()).join();
+        assertEquals(List.of(b("a"), b("c")), r.getLocksList().stream().map(Kvrpcpb.LockInfo::getKey).toList(),
+                "b's lock is too young and does not count against the limit");
+    }
+
+    @Test
     void asyncCommitAndOnePcAreRefusedCleanlyAsPlainTwoPhaseCommit() {
         Kvrpcpb.PrewriteResponse r = txn.prewrite(Kvrpcpb.PrewriteRequest.newBuilder().setContext(store.context())
                 .addMutations(put("a", "1")).addMutations(put("b", "2")).setPrimaryLock(b("a")).setStartVersion(10)
