@@ -162,6 +162,27 @@ class ReplicationTest {
         cluster.tickUntil("the promoted peer applies", 50, () -> "v2".equals(cluster.engineValue(4, "k2")));
     }
 
+    @Test
+    void aPeerRemovedWhileItsStoreHeardNothingIsToldByTheRegionAndGoes() {
+        threeVoters();
+        cluster.putAtLeader("k", "v");
+        long leader = cluster.awaitLeader(ClusterHarness.FIRST_REGION);
+        long removed = leader == 3 ? 2 : 3;
+        cluster.tickUntil("every store has the write", 100, () -> "v".equals(cluster.engineValue(removed, "k")));
+        cluster.isolate(removed);
+        await(cluster.proposeAdmin(changePeer(ConfChangeType.RemoveNode,
+                Metapb.Peer.newBuilder().setId(ClusterHarness.peerId(removed)).setStoreId(removed).build())));
+        cluster.putAtLeader("k2", "v2");
+        cluster.heal();
+        // Nobody writes to the removed peer any more; it campaigns, and the members answer that it is a tombstone.
+        cluster.tickUntil("the removed peer is gone from its store", 100,
+                () -> cluster.view(removed, ClusterHarness.FIRST_REGION) == null);
+        assertNull(cluster.engineValue(removed, "k"), "its data is deleted");
+        cluster.putAtLeader("k3", "v3");
+        assertEquals(2, cluster.region(cluster.awaitLeader(ClusterHarness.FIRST_REGION), ClusterHarness.FIRST_REGION)
+                .getPeersCount(), "the region goes on with its two members");
+    }
+
     private static boolean isJoint(Metapb.Region r) {
         return r.getPeersList().stream().anyMatch(p -> p.getRole() == Metapb.PeerRole.IncomingVoter
                 || p.getRole() == Metapb.PeerRole.DemotingVoter);

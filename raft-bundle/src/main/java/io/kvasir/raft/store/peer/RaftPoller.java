@@ -123,6 +123,14 @@ final class RaftPoller implements BatchSystem.PollHandler<PeerFsm> {
         if (!p.isLive()) {
             return;
         }
+        if (msg.getIsTombstone()) {
+            if (p.removedBy(msg)) {
+                LOG.info("region {}: peer {} was removed from the region while this store did not hear of it",
+                        f.regionId(), p.self().getId());
+                driver.erase(f, new PeerException.Closed(f.regionId(), "the removed peer"));
+            }
+            return;
+        }
         long to = msg.getToPeer().getId();
         if (to != p.self().getId()) {
             if (to > p.self().getId()) {
@@ -134,6 +142,9 @@ final class RaftPoller implements BatchSystem.PollHandler<PeerFsm> {
             return; // else for a peer this store had before; stale
         }
         if (msg.getMessage().getMsgType() == MessageType.MsgSnapshot && driver.snapshotOverlaps(msg)) {
+            return;
+        }
+        if (p.answerIfSenderRemoved(msg)) {
             return;
         }
         p.step(msg);

@@ -330,6 +330,34 @@ final class RegionPeer {
     }
 
     /** A message from another store's peer of this region. */
+    /**
+     * Whether {@code msg} comes from a peer this region removed while that peer's store did not
+     * hear of it: its sender is no member and its membership epoch is older than ours. Such a
+     * peer would otherwise live on, campaigning in vain and holding its range on its store (a
+     * new region there could not be created over it), so it is told it is a tombstone (TiKV's
+     * stale-message GC). A sender that knows no membership yet (not initialized, conf_ver 0) is
+     * being added, not removed, and is left alone.
+     */
+    boolean answerIfSenderRemoved(RaftMessage msg) {
+        Metapb.Region r = region();
+        long senderConfVer = msg.getRegionEpoch().getConfVer();
+        if (!initialized() || senderConfVer == 0 || senderConfVer >= r.getRegionEpoch().getConfVer()
+                || r.getPeersList().stream().anyMatch(peer -> peer.getId() == msg.getFromPeer().getId())) {
+            return false;
+        }
+        LOG.info("region {}: peer {} on store {} was removed at conf_ver {} and does not know it; told so", regionId,
+                msg.getFromPeer().getId(), msg.getFromPeer().getStoreId(), r.getRegionEpoch().getConfVer());
+        ctx.transport().send(RaftMessage.newBuilder().setRegionId(regionId).setFromPeer(self).setToPeer(msg.getFromPeer())
+                .setRegionEpoch(r.getRegionEpoch()).setIsTombstone(true).build());
+        return true;
+    }
+
+    /** Whether a tombstone message says this peer was removed: its region's membership moved past ours. */
+    boolean removedBy(RaftMessage tombstone) {
+        return initialized() && tombstone.getToPeer().getId() == self.getId()
+                && tombstone.getRegionEpoch().getConfVer() > region().getRegionEpoch().getConfVer();
+    }
+
     void step(RaftMessage msg) {
         status = null;
         lastHeard.put(msg.getFromPeer().getId(), ticks);
