@@ -101,9 +101,27 @@ final class LocalRegionStore implements RegionStore {
         Metapb.RegionEpoch asked = context.getRegionEpoch();
         Metapb.RegionEpoch current = region.getRegionEpoch();
         if (asked.getVersion() != current.getVersion() || asked.getConfVer() != current.getConfVer()) {
-            throw RegionErrors.epochNotMatch(asked, List.of(region));
+            throw RegionErrors.epochNotMatch(asked, withSplitSibling(region));
         }
         return new RegionRoute(region, self);
+    }
+
+    /**
+     * The region, and the region a split most likely took the request's keys to, as TiKV answers
+     * EpochNotMatch: splits here derive to the right, so the new regions lie to the left, and the
+     * nearest is the one ending where this region now starts. A client updates its region cache
+     * from both, sparing a PD lookup for the keys that moved.
+     */
+    private List<Metapb.Region> withSplitSibling(Metapb.Region region) {
+        if (region.getStartKey().isEmpty()) {
+            return List.of(region);
+        }
+        for (PeerView other : driver.views()) {
+            if (other.initialized() && other.region().getEndKey().equals(region.getStartKey())) {
+                return List.of(region, other.region());
+            }
+        }
+        return List.of(region);
     }
 
     /**

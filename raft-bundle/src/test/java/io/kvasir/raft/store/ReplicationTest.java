@@ -4,13 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kvasir.kvproto.Eraftpb.ConfChangeType;
 import io.kvasir.kvproto.Metapb;
 import io.kvasir.kvproto.RaftCmdpb;
+import io.kvasir.raft.api.RegionException;
 import io.kvasir.raft.store.peer.PeerDriverConfig;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
@@ -297,6 +300,14 @@ class ReplicationTest {
         for (long id : new long[] {2, 3}) {
             cluster.tickUntil("region " + id + " has a leader", 100, () -> cluster.leaderStore(id) != 0);
         }
+        // A client still on the parent's epoch hears of the region and of the sibling that took
+        // the keys just before it, as TiKV answers.
+        long parentLeader = cluster.awaitLeader(ClusterHarness.FIRST_REGION);
+        RegionException stale = assertThrows(RegionException.class, () -> cluster.node(parentLeader).regions.route(
+                cluster.context(parentLeader, ClusterHarness.FIRST_REGION).toBuilder()
+                        .setRegionEpoch(Metapb.RegionEpoch.newBuilder().setConfVer(1).setVersion(1)).build()));
+        assertEquals(List.of(ClusterHarness.FIRST_REGION, 3L), stale.error().getEpochNotMatch()
+                .getCurrentRegionsList().stream().map(Metapb.Region::getId).toList());
     }
 
     @Test
