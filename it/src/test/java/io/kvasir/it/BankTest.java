@@ -30,9 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * every acknowledged transfer visible (each writes a marker key), final balances matching exactly
  * the committed transfers, and no lost update or long fork (each account carries a version).
  *
- * <p>The short version runs in the build (40 s of faults). The long one is
- * {@code mvn -B verify -pl it -am -Dtest=BankTest -Dkvasir.bank.seconds=600}. A run prints its
- * seed; {@code -Dkvasir.bank.seed=N} replays its fault schedule, its clients' choices and its
+ * <p>The short version runs in the build (40 s of faults). The long one is {@code mvn -B verify
+ * -pl it -am -Dtest=BankTest -Dsurefire.failIfNoSpecifiedTests=false -Dkvasir.bank.seconds=600}.
+ * A run prints its seed; {@code -Dkvasir.bank.seed=N} replays its fault schedule, its clients' choices and its
  * message drops ({@code -Dkvasir.bank.drop-ratio} sets the drop ratio, default 0.05). A failing
  * run writes its history and the nodes' logs to {@code target/bank-<seed>/}.
  */
