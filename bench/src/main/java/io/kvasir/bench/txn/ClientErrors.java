@@ -44,20 +44,15 @@ final class ClientErrors {
         return exhausted ? AbortCause.RETRIES_EXHAUSTED : AbortCause.OTHER;
     }
 
-    /** The cause a store's KeyError names; {@link AbortCause#OTHER} when none fits. */
+    /**
+     * The cause the client's KeyError names. The client has its own copy of kvproto's classes; the
+     * error is read back as Kvasir's, so one mapping ({@link StoreKeyErrors}) serves both.
+     */
     static AbortCause ofKeyError(Kvrpcpb.KeyError e) {
-        if (e.hasConflict()) {
-            return AbortCause.WRITE_CONFLICT;
+        try {
+            return StoreKeyErrors.causeOf(io.kvasir.kvproto.Kvrpcpb.KeyError.parseFrom(e.toByteArray()));
+        } catch (com.google.protobuf.InvalidProtocolBufferException unreadable) {
+            return AbortCause.OTHER;
         }
-        if (e.hasDeadlock()) {
-            return AbortCause.DEADLOCK;
-        }
-        if (e.hasLocked()) {
-            return AbortCause.KEY_LOCKED;
-        }
-        if (e.getRetryable().contains("txn lock not found") || e.hasTxnNotFound()) {
-            return AbortCause.LOCK_LOST;
-        }
-        return AbortCause.OTHER;
     }
 }

@@ -607,14 +607,25 @@ public final class PeerDriver implements AutoCloseable {
     private boolean overlapsRegionHere(RaftMessage msg) {
         Metapb.Region incoming = Metapb.Region.newBuilder().setId(msg.getRegionId())
                 .setStartKey(msg.getStartKey()).setEndKey(msg.getEndKey()).build();
-        for (PeerView other : views.values()) {
-            if (other.regionId() != msg.getRegionId() && other.initialized()
-                    && other.mergeTargetId() != msg.getRegionId() && RegionRanges.overlap(other.region(), incoming)) {
+        for (PeerView other : otherRegionsOverlapping(incoming)) {
+            if (other.mergeTargetId() != msg.getRegionId()) {
                 LOG.debug("region {}: not created here yet, it overlaps region {}", msg.getRegionId(), other.regionId());
                 return true;
             }
         }
         return false;
+    }
+
+    /** The initialized regions here, other than {@code incoming} itself, whose ranges overlap it. */
+    private List<PeerView> otherRegionsOverlapping(Metapb.Region incoming) {
+        List<PeerView> out = new ArrayList<>();
+        for (PeerView other : views.values()) {
+            if (other.regionId() != incoming.getId() && other.initialized()
+                    && RegionRanges.overlap(other.region(), incoming)) {
+                out.add(other);
+            }
+        }
+        return out;
     }
 
     /**
@@ -631,11 +642,7 @@ public final class PeerDriver implements AutoCloseable {
             return true;
         }
         boolean overlaps = false;
-        for (PeerView other : views.values()) {
-            if (other.regionId() == msg.getRegionId() || !other.initialized()
-                    || !RegionRanges.overlap(other.region(), incoming)) {
-                continue;
-            }
+        for (PeerView other : otherRegionsOverlapping(incoming)) {
             overlaps = true;
             if (other.mergeTargetId() == msg.getRegionId()) {
                 LOG.info("region {}: snapshot covers region {}, which merges into it; that peer goes", msg.getRegionId(),
